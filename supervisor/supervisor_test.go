@@ -221,7 +221,7 @@ func mustCounter(t *testing.T, reg *prometheus.Registry, name string, labels map
 
 type collectorFunc func(chan<- prometheus.Metric)
 
-func (f collectorFunc) Describe(chan<- *prometheus.Desc) {}
+func (f collectorFunc) Describe(chan<- *prometheus.Desc)    {}
 func (f collectorFunc) Collect(ch chan<- prometheus.Metric) { f(ch) }
 
 func TestEscalationWithinWindow(t *testing.T) {
