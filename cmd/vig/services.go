@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vig-bot/vig"
+	"github.com/vig-bot/vig/bot"
+	"github.com/vig-bot/vig/config"
+	"github.com/vig-bot/vig/dashboard"
+	"github.com/vig-bot/vig/metrics"
+	"github.com/vig-bot/vig/store"
+)
+
+func runBot(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := newFlags("bot", "Run the trading worker. Configuration: environment variables (vig help env).", stderr)
+	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	getenv, _, err := envWithDotEnv(getenv, *envFile)
+	if err != nil {
+		return configError(stderr, "bot", err)
+	}
+	cfg, err := config.LoadBot(getenv)
+	if err != nil {
+		return configError(stderr, "bot", err)
+	}
+	log := newLogger(stdout, cfg.Common, "bot")
+	ctx, force, stop := signals(ctx, log)
+	defer stop()
+
+	st, err := store.Open(ctx, cfg.Common, log)
+	if err != nil {
+		log.Error("cannot open the database", "err", err.Error())
+		return vig.ExitFailure
+	}
+	defer st.Close() // after the tree has stopped: services never see a closed store
+	reg := metrics.NewRegistry(vig.Build())
+	b := bot.New(bot.Deps{Config: cfg, Store: st, Metrics: reg, Logger: log, Instance: instanceName(getenv)})
+	return exitCode(log, serveUntilDone(ctx, force, cfg.ShutdownTimeout, b.Serve))
+}
+
+func runDashboard(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := newFlags("dashboard", "Run the web dashboard, JSON API, health checks and /metrics on $PORT.", stderr)
+	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	getenv, _, err := envWithDotEnv(getenv, *envFile)
+	if err != nil {
+		return configError(stderr, "dashboard", err)
+	}
+	cfg, err := config.LoadDashboard(getenv)
+	if err != nil {
+		return configError(stderr, "dashboard", err)
+	}
+	log := newLogger(stdout, cfg.Common, "dashboard")
+	ctx, force, stop := signals(ctx, log)
+	defer stop()
+
+	st, err := store.Open(ctx, cfg.Common, log)
+	if err != nil {
+		log.Error("cannot open the database", "err", err.Error())
+		return vig.ExitFailure
+	}
+	defer st.Close()
+	// Refuse a schema from a newer vig: its data could be misread. A
+	// database that is down now is fine: the dashboard serves and retries.
+	sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	applied, known, err := st.SchemaVersion(sctx)
+	cancel()
+	switch {
+	case err == nil && applied > known:
+		err := fmt.Errorf("database schema version %d is newer than this dashboard knows (%d): deploy the matching vig version: %w", applied, known, vig.ErrSchemaTooNew)
+		fmt.Fprintf(stderr, "vig dashboard: %v\n", err)
+		log.Error("refusing to start", "err", err.Error())
+		return vig.ExitFailure
+	case err != nil:
+		log.Warn("database not reachable at start; serving anyway and retrying", "err", err.Error())
+	}
+	reg := metrics.NewRegistry(vig.Build())
+	d := dashboard.New(dashboard.Deps{Config: cfg, Store: st, Metrics: reg, Logger: log})
+	return exitCode(log, serveUntilDone(ctx, force, cfg.ShutdownTimeout, d.Serve))
+}
+
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := newFlags("migrate", "Apply database migrations now (the bot also migrates at start).", stderr)
+	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
+	status := fs.Bool("status", false, "only print the applied and known schema versions")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up if the database does not answer within this time")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	getenv, _, err := envWithDotEnv(getenv, *envFile)
+	if err != nil {
+		return configError(stderr, "migrate", err)
+	}
+	// The common settings are shared: load them through the dashboard's
+	// struct, which has no secrets beyond DATABASE_URL.
+	cfg, err := config.LoadDashboard(getenv)
+	if err != nil {
+		return configError(stderr, "migrate", err)
+	}
+	log := newLogger(stderr, cfg.Common, "migrate")
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	st, err := store.Open(ctx, cfg.Common, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "vig migrate: %v\n", err)
+		return vig.ExitFailure
+	}
+	defer st.Close()
+	if !*status {
+		if err := st.Migrate(ctx); err != nil {
+			fmt.Fprintf(stderr, "vig migrate: %s: %v\n", cfg.DatabaseLabel(), err)
+			return vig.ExitFailure
+		}
+	}
+	applied, known, err := st.SchemaVersion(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "vig migrate: %v\n", err)
+		return vig.ExitFailure
+	}
+	fmt.Fprintf(stdout, "%s: schema version %d (this build knows %d)\n", cfg.DatabaseLabel(), applied, known)
+	if errors.Is(err, vig.ErrSchemaTooNew) || applied > known {
+		return vig.ExitFailure
+	}
+	return vig.ExitOK
+}
