@@ -48,7 +48,7 @@ h1{font-size:20px;margin:0} h2{font-size:16px;margin:20px 0 8px}
 main{padding:0 20px 20px}
 .badge{padding:3px 10px;border-radius:12px;font-weight:600;text-transform:uppercase;font-size:13px}
 .running{background:#1f6f43}.starting{background:#6b5b12}.offline,.error{background:#8b1e1e}.stopped,.unknown{background:#444}
-.paused,.halted{background:#8a5a00}
+.paused,.halted,.backoff,.restarting{background:#8a5a00}.failed{background:#8b1e1e}
 .banner{background:#5c3b00;padding:8px 20px}
 table{border-collapse:collapse;width:100%;max-width:1100px} th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #2a313a;vertical-align:top}
 th{color:#9aa5b1;font-weight:500} .muted{color:#9aa5b1} .err{color:#ff9b9b;word-break:break-word}

@@ -4,10 +4,13 @@
 #   - a throwaway PostgreSQL cluster (initdb on a free loopback port, fsync
 #     off), exported as VIG_TEST_DATABASE_URL, so the store conformance suite
 #     also runs against PostgreSQL; stopped and deleted on any exit;
-#   - promtool, exported as VIG_PROMTOOL, for the Prometheus rule tests.
+#   - promtool, exported as VIG_PROMTOOL, for `promtool check metrics` on
+#     both services' /metrics (and, later, the rule tests);
+#   - headless Chromium, exported as VIG_CHROMIUM, for the web UI tests.
 #
 # Missing tools skip their tests with a loud banner. CI sets
-# VIG_REQUIRE_POSTGRES=1 / VIG_REQUIRE_PROMTOOL=1 to turn a skip into a failure.
+# VIG_REQUIRE_POSTGRES=1 / VIG_REQUIRE_PROMTOOL=1 / VIG_REQUIRE_CHROMIUM=1 to
+# turn a skip into a failure.
 #
 # Usage: scripts/test.sh [go test args...]   (default: ./...)
 #   scripts/test.sh -run Conformance ./store/...
@@ -139,9 +142,23 @@ else
 			"Install it: apt-get install prometheus"
 		exit 1
 	fi
-	banner "promtool not found: the Prometheus rule checks (promtool check/test rules)" \
+	banner "promtool not found: the Prometheus checks (promtool check metrics)" \
 		"are SKIPPED. Install it (Debian/Ubuntu: apt-get install prometheus) and run" \
 		"this script again."
+fi
+
+if VIG_CHROMIUM=$(command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null); then
+	export VIG_CHROMIUM
+else
+	unset VIG_CHROMIUM
+	if [ "${VIG_REQUIRE_CHROMIUM:-}" = 1 ]; then
+		banner "VIG_REQUIRE_CHROMIUM=1 but chromium is not on PATH." \
+			"Install it: apt-get install chromium"
+		exit 1
+	fi
+	banner "chromium not found: the headless-browser tests of the dashboard page" \
+		"are SKIPPED. Install it (Debian: apt-get install chromium) and run this" \
+		"script again."
 fi
 
 # Not exec: the EXIT trap must still stop PostgreSQL, and it keeps go test's
