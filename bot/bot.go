@@ -69,7 +69,7 @@ func New(d Deps) *Bot {
 		interval: cfg.HeartbeatInterval, statusFile: cfg.StatusFile, instance: d.Instance, log: d.Logger.With("service", "heartbeat"), metrics: m})
 	tree.Add("core", &commands{store: d.Store, status: status, clock: d.Clock, poll: cfg.CommandPoll, log: d.Logger.With("service", "commands"), metrics: m})
 	tree.Add("core", ev)
-	tree.Add("ops", &ops{addr: cfg.MetricsAddr, metrics: metrics.Handler(d.Metrics, d.Logger), status: status,
+	tree.Add("ops", &ops{addr: cfg.MetricsAddr, metrics: metrics.Handler(d.Metrics, d.Logger), status: status, registry: tree.Registry(),
 		log: d.Logger.With("service", "ops-http"), bound: d.OpsBound})
 	faults, _ := config.ParseFaults(cfg.FaultInject) // validated by config.LoadBot
 	for _, f := range faults {

@@ -188,6 +188,10 @@ func TestDatabaseOutage(t *testing.T) {
 	if code, _ := get(t, ops+"/readyz"); code != 200 {
 		t.Errorf("/readyz = %d after database came back, want 200", code)
 	}
+	eventually(t, "health pass", func() bool {
+		code, body := get(t, ops+"/health")
+		return code == 200 && strings.Contains(body, `"status":"pass"`)
+	})
 	first, _ := heartbeat(t, store, "bot")
 
 	store.down.Store(true)
@@ -294,6 +298,10 @@ func TestFaultInjectionEscalates(t *testing.T) {
 		h, ok := heartbeat(t, store, "bot/trading/fault-panic")
 		return ok && h.Restarts >= 2 && strings.Contains(h.LastError, "panic")
 	})
+	code, health := get(t, ops+"/health")
+	if code != 200 || !strings.Contains(health, `"trading/fault-panic:restarts"`) || !strings.Contains(health, `"status":"warn"`) {
+		t.Errorf("/health = %d %s, want 200 warn listing the failing service", code, health)
+	}
 	_, body := get(t, ops+"/metrics")
 	if !strings.Contains(body, `vig_supervisor_panics_total{service="trading/fault-panic",tree="bot"}`) {
 		t.Errorf("panics not in /metrics")

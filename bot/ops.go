@@ -2,21 +2,27 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/vig-bot/vig"
+	"github.com/vig-bot/vig/supervisor"
 )
 
 // ops is the bot's small ops listener: /metrics for Prometheus (scraped
 // over Railway's private network), /livez (the process loop answers) and
-// /readyz (database migrated and not draining). It uses net/http only:
-// chi belongs to the dashboard.
+// /readyz (database migrated and not draining) and /health (the same in
+// the IETF health+json format, with every subservice's state from the
+// supervisor registry). It uses net/http only: chi belongs to the dashboard.
 type ops struct {
-	addr    string
-	metrics http.Handler
-	status  *Status
+	addr     string
+	metrics  http.Handler
+	status   *Status
+	registry *supervisor.Registry
 	log     *slog.Logger
 	// bound receives the listener's address once it listens (tests use it).
 	bound func(net.Addr)
@@ -45,6 +51,7 @@ func (o *ops) handler() http.Handler {
 			w.Write([]byte("ok\n"))
 		}
 	})
+	mux.HandleFunc("GET /health", o.health)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
@@ -85,4 +92,51 @@ func (o *ops) Serve(ctx context.Context) error {
 		return ctx.Err()
 	}
 	return err
+}
+
+// health answers application/health+json: pass when the database is ready
+// and every subservice runs, warn (200) while something restarts or waits,
+// fail (503) only while shutting down.
+func (o *ops) health(w http.ResponseWriter, r *http.Request) {
+	type check struct {
+		ComponentType string  `json:"componentType"`
+		ObservedValue float64 `json:"observedValue"`
+		ObservedUnit  string  `json:"observedUnit,omitempty"`
+		Status        string  `json:"status"`
+		Time          string  `json:"time"`
+		Output        string  `json:"output,omitempty"`
+	}
+	v := o.status.View()
+	now := time.Now().UTC().Format(time.RFC3339)
+	status := "pass"
+	checks := map[string][]check{}
+	db := check{ComponentType: "datastore", Status: "pass", Time: now}
+	if v.DBReady {
+		db.ObservedValue = 1
+	} else {
+		db.Status, db.Output, status = "warn", v.activityLine(), "warn"
+	}
+	checks["database:ready"] = []check{db}
+	if o.registry != nil {
+		for _, s := range o.registry.Snapshot() {
+			c := check{ComponentType: "component", ObservedValue: float64(s.Restarts), ObservedUnit: "restarts", Status: "pass", Time: now}
+			switch {
+			case s.State == vig.StateRunning && s.Restarts > 0 && time.Since(s.Since) < time.Minute:
+				// Running again, but it failed within the last minute: flapping.
+				c.Status, c.Output, status = "warn", "restarted "+time.Since(s.Since).Round(time.Second).String()+" ago: "+s.LastError, "warn"
+			case s.State == vig.StateRunning, s.State == vig.StateStopped: // stopped: finished on purpose (migrate) or shutting down
+			default:
+				c.Status, c.Output, status = "warn", string(s.State)+": "+s.LastError, "warn"
+			}
+			checks[s.Key()+":restarts"] = []check{c}
+		}
+	}
+	code := http.StatusOK
+	if v.Draining {
+		status, code = "fail", http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/health+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]any{"status": status, "version": vig.Version, "serviceId": "vig-bot", "checks": checks}) //nolint:errcheck
 }

@@ -63,12 +63,12 @@ func New(d Deps) *Dashboard {
 		})
 	d.Metrics.MustRegister(failures, lastOK, botBeat)
 
-	db.handler = NewServer(d.Logger, db.snaps, d.Metrics, d.Clock, &db.draining, Options{
-		BotStaleAfter: cfg.BotStaleAfter, SnapshotInterval: cfg.SnapshotInterval, MaxBodyBytes: cfg.MaxBodyBytes,
-		Database: cfg.DatabaseLabel(), PaperMode: cfg.PaperMode,
-	})
 	db.tree = supervisor.New(supervisor.Options{Tree: "dashboard", Logger: d.Logger, Registerer: d.Metrics, Clock: d.Clock,
 		StopTimeout: cfg.ShutdownTimeout / 2})
+	db.handler = NewServer(d.Logger, db.snaps, d.Metrics, d.Clock, &db.draining, Options{
+		BotStaleAfter: cfg.BotStaleAfter, SnapshotInterval: cfg.SnapshotInterval, MaxBodyBytes: cfg.MaxBodyBytes,
+		Database: cfg.DatabaseLabel(), PaperMode: cfg.PaperMode, Services: db.tree.Registry().Snapshot,
+	})
 	db.tree.Add("web", &httpService{handler: db.handler, addr: cfg.Addr(), ln: d.Listener, log: d.Logger.With("service", "http"),
 		shutdownTimeout: cfg.ShutdownTimeout / 2})
 	db.tree.Add("data", &refresher{store: d.Store, snaps: db.snaps, clock: d.Clock, interval: cfg.SnapshotInterval,

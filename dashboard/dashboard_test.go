@@ -21,6 +21,7 @@ import (
 	"github.com/vig-bot/vig/clock"
 	"github.com/vig-bot/vig/metrics"
 	"github.com/vig-bot/vig/store/sqlite"
+	"github.com/vig-bot/vig/supervisor"
 )
 
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
@@ -309,5 +310,32 @@ func TestMetricsLint(t *testing.T) {
 	}
 	for _, p := range problems {
 		t.Errorf("lint %s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestHealthReportsOwnServices(t *testing.T) {
+	snaps := &Snapshots{}
+	snaps.Store(&Snapshot{AttemptAt: t0, TakenAt: t0, SchemaApplied: 1, SchemaKnown: 1,
+		Heartbeats: []vig.Heartbeat{botRow(vig.StateRunning, t0, "idle")}})
+	state := vig.StateRunning
+	services := func() []supervisor.ServiceStatus {
+		return []supervisor.ServiceStatus{{Tree: "dashboard", Area: "data", Name: "snapshot", State: state, Restarts: 2, LastError: "boom"}}
+	}
+	h := NewServer(quiet(), snaps, metrics.NewRegistry(vig.Build()), clock.NewFake(t0), &atomic.Bool{},
+		Options{BotStaleAfter: 30 * time.Second, SnapshotInterval: time.Second, MaxBodyBytes: 1024, Services: services})
+	get := func() string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/health", nil))
+		if rec.Code != 200 {
+			t.Fatalf("code %d", rec.Code)
+		}
+		return rec.Body.String()
+	}
+	if body := get(); !strings.Contains(body, `"status":"pass"`) || !strings.Contains(body, `"dashboard:restarts"`) {
+		t.Errorf("running services: %s", body)
+	}
+	state = vig.StateBackoff
+	if body := get(); !strings.Contains(body, `"status":"warn"`) || !strings.Contains(body, "data/snapshot backoff: boom") {
+		t.Errorf("backoff service: %s", body)
 	}
 }

@@ -151,6 +151,17 @@ func handleHealth(snaps *Snapshots, clk clock.Clock, draining *atomic.Bool, opts
 		resp.Checks["snapshot:age"] = []healthCheck{snap}
 		worst(snap.Status, "snapshot: "+snap.Output)
 
+		if opts.Services != nil {
+			own := healthCheck{ComponentID: "vig-dashboard", ComponentType: "system", ObservedUnit: "restarts", Status: "pass", Time: ts}
+			for _, svc := range opts.Services() {
+				own.ObservedValue += float64(svc.Restarts)
+				if svc.State != vig.StateRunning && !draining.Load() {
+					own.Status, own.Output = "warn", svc.Key()+" "+string(svc.State)+": "+svc.LastError
+				}
+			}
+			resp.Checks["dashboard:restarts"] = []healthCheck{own}
+			worst(own.Status, "dashboard: "+own.Output)
+		}
 		if draining.Load() {
 			worst("fail", "shutting down")
 		}

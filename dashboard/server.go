@@ -12,6 +12,7 @@ import (
 
 	"github.com/vig-bot/vig"
 	"github.com/vig-bot/vig/clock"
+	"github.com/vig-bot/vig/supervisor"
 )
 
 // Options are the dashboard server's settings.
@@ -21,6 +22,8 @@ type Options struct {
 	MaxBodyBytes     int64
 	Database         string // human label of the database, without credentials
 	PaperMode        bool
+	// Services reports the dashboard's own supervised services (nil: none).
+	Services func() []supervisor.ServiceStatus
 }
 
 // NewServer returns the dashboard's HTTP handler: every route, with
