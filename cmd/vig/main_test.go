@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/vig-bot/vig"
+	"github.com/vig-bot/vig/config"
 	"github.com/vig-bot/vig/store/sqlite"
 )
 
@@ -431,4 +432,13 @@ func TestDevKillBotDashboardStaysUp(t *testing.T) {
 	if _, _, err := httpGet(base + "/livez"); err == nil {
 		t.Error("dashboard still answering after vig dev stopped")
 	}
+}
+
+func defaultCommon(t *testing.T) config.Common {
+	t.Helper()
+	c, err := config.LoadDashboard(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Common
 }

@@ -26,6 +26,7 @@ Usage:
   vig dashboard   run the web dashboard and API on $PORT
   vig dev         run Procfile.dev locally: dashboard + bot, restarted on crash
   vig migrate     apply database migrations now
+  vig ctl         send an operator command to the bot: pause, resume, halt, restart
   vig version     print version information
   vig help [command | env]
 
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runDev(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "ctl":
+		return runCtl(ctx, rest, getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		b := vig.Build()
 		fmt.Fprintf(stdout, "vig %s (revision %s, %s)\n", b.Version, b.Revision, b.GoVersion)
@@ -73,7 +76,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	case "env":
 		config.WriteTable(stdout)
 		return vig.ExitOK
-	case "bot", "dashboard", "dev", "migrate":
+	case "bot", "dashboard", "dev", "migrate", "ctl":
 		return run(context.Background(), []string{"vig", args[0], "-h"}, func(string) string { return "" }, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "vig version: print the version, VCS revision and Go version")
@@ -179,6 +182,8 @@ func signals(ctx context.Context, log *slog.Logger) (context.Context, <-chan str
 	}
 	return ctx, force, stop
 }
+
+var flagErrHelp = flag.ErrHelp
 
 var (
 	errShutdownDeadline = errors.New("graceful shutdown deadline exceeded")
