@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,19 +18,19 @@ import (
 // database — the same path the dashboard's controls will use — and, unless
 // -wait is 0, waits for the bot to acknowledge it.
 func runCtl(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := newFlags("ctl", "Send an operator command to the bot through the database:\n"+
+	var reason, by *string
+	var wait *time.Duration
+	getenv, fs, code, ok := commandEnvN("ctl", "Send an operator command to the bot through the database:\n"+
 		"  vig ctl [flags] pause|resume|halt|restart\n"+
 		"pause stops new bets (settling and redeeming go on), halt stops all trading activity, resume undoes both,\n"+
-		"restart makes the bot exit with code 3 so its restart policy brings it back. The intent persists across restarts.", stderr)
-	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
-	reason := fs.String("reason", "", "why (shown on the dashboard)")
-	by := fs.String("by", "", "who is asking (default: $USER@host)")
-	wait := fs.Duration("wait", 30*time.Second, "wait this long for the bot to acknowledge; 0 returns at once")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flagErrHelp) {
-			return vig.ExitOK
-		}
-		return vig.ExitUsage
+		"restart makes the bot exit with code 3 so its restart policy brings it back. The intent persists across restarts.",
+		args, 1, getenv, stderr, func(fs *flag.FlagSet) {
+			reason = fs.String("reason", "", "why (shown on the dashboard)")
+			by = fs.String("by", "", "who is asking (default: $USER@host)")
+			wait = fs.Duration("wait", 30*time.Second, "wait this long for the bot to acknowledge; 0 returns at once")
+		})
+	if !ok {
+		return code
 	}
 	if fs.NArg() != 1 || !vig.CommandKind(fs.Arg(0)).Valid() {
 		fmt.Fprintln(stderr, "vig ctl: want exactly one command: pause, resume, halt or restart")
@@ -38,10 +38,6 @@ func runCtl(ctx context.Context, args []string, getenv func(string) string, stdo
 		return vig.ExitUsage
 	}
 	kind := vig.CommandKind(fs.Arg(0))
-	getenv, _, err := envWithDotEnv(getenv, *envFile)
-	if err != nil {
-		return configError(stderr, "ctl", err)
-	}
 	cfg, err := config.LoadDashboard(getenv)
 	if err != nil {
 		return configError(stderr, "ctl", err)

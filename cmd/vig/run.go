@@ -98,20 +98,53 @@ func newFlags(name, summary string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; -h is exit 0, anything else wrong is exit 2.
+// parseFlags parses args that take no positional arguments; -h is exit 0,
+// anything else wrong is exit 2.
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	return parseFlagsN(fs, args, 0)
+}
+
+// parseFlagsN is parseFlags allowing up to maxArgs positional arguments.
+func parseFlagsN(fs *flag.FlagSet, args []string, maxArgs int) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return vig.ExitOK, false
 		}
 		return vig.ExitUsage, false
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	if fs.NArg() > maxArgs {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(maxArgs))
 		fs.Usage()
 		return vig.ExitUsage, false
 	}
 	return 0, true
+}
+
+// commandEnv parses a command's flags (the shared -env-file plus any that
+// extra adds) and returns the environment with the .env file overlaid.
+// ok is false when the command must stop with code (help, bad usage or a
+// malformed .env file).
+func commandEnv(name, summary string, args []string, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet)) (env func(string) string, fs *flag.FlagSet, code int, ok bool) {
+	return commandEnvN(name, summary, args, 0, getenv, stderr, extra)
+}
+
+// commandEnvN is commandEnv allowing up to maxArgs positional arguments.
+func commandEnvN(name, summary string, args []string, maxArgs int, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet)) (env func(string) string, fs *flag.FlagSet, code int, ok bool) {
+	fs = newFlags(name, summary, stderr)
+	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
+	if extra != nil {
+		extra(fs)
+	}
+	if code, ok := parseFlagsN(fs, args, maxArgs); !ok {
+		return nil, fs, code, false
+	}
+	env, _, err := envWithDotEnv(getenv, *envFile)
+	if err != nil {
+		return nil, fs, configError(stderr, name, err), false
+	}
+	return env, fs, 0, true
 }
 
 // envWithDotEnv overlays the .env file (if present) under the real
@@ -182,8 +215,6 @@ func signals(ctx context.Context, log *slog.Logger) (context.Context, <-chan str
 	}
 	return ctx, force, stop
 }
-
-var flagErrHelp = flag.ErrHelp
 
 var (
 	errShutdownDeadline = errors.New("graceful shutdown deadline exceeded")

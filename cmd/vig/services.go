@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -16,14 +17,9 @@ import (
 )
 
 func runBot(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := newFlags("bot", "Run the trading worker. Configuration: environment variables (vig help env).", stderr)
-	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
-	if code, ok := parseFlags(fs, args); !ok {
+	getenv, _, code, ok := commandEnv("bot", "Run the trading worker. Configuration: environment variables (vig help env).", args, getenv, stderr, nil)
+	if !ok {
 		return code
-	}
-	getenv, _, err := envWithDotEnv(getenv, *envFile)
-	if err != nil {
-		return configError(stderr, "bot", err)
 	}
 	cfg, err := config.LoadBot(getenv)
 	if err != nil {
@@ -45,14 +41,9 @@ func runBot(ctx context.Context, args []string, getenv func(string) string, stdo
 }
 
 func runDashboard(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := newFlags("dashboard", "Run the web dashboard, JSON API, health checks and /metrics on $PORT.", stderr)
-	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
-	if code, ok := parseFlags(fs, args); !ok {
+	getenv, _, code, ok := commandEnv("dashboard", "Run the web dashboard, JSON API, health checks and /metrics on $PORT.", args, getenv, stderr, nil)
+	if !ok {
 		return code
-	}
-	getenv, _, err := envWithDotEnv(getenv, *envFile)
-	if err != nil {
-		return configError(stderr, "dashboard", err)
 	}
 	cfg, err := config.LoadDashboard(getenv)
 	if err != nil {
@@ -88,16 +79,15 @@ func runDashboard(ctx context.Context, args []string, getenv func(string) string
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := newFlags("migrate", "Apply database migrations now (the bot also migrates at start).", stderr)
-	envFile := fs.String("env-file", ".env", "optional KEY=VALUE file read under the real environment")
-	status := fs.Bool("status", false, "only print the applied and known schema versions")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up if the database does not answer within this time")
-	if code, ok := parseFlags(fs, args); !ok {
+	var status *bool
+	var timeout *time.Duration
+	getenv, _, code, ok := commandEnv("migrate", "Apply database migrations now (the bot also migrates at start).", args, getenv, stderr,
+		func(fs *flag.FlagSet) {
+			status = fs.Bool("status", false, "only print the applied and known schema versions")
+			timeout = fs.Duration("timeout", 30*time.Second, "give up if the database does not answer within this time")
+		})
+	if !ok {
 		return code
-	}
-	getenv, _, err := envWithDotEnv(getenv, *envFile)
-	if err != nil {
-		return configError(stderr, "migrate", err)
 	}
 	// The common settings are shared: load them through the dashboard's
 	// struct, which has no secrets beyond DATABASE_URL.
