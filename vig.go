@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -87,6 +89,33 @@ func (m Micros) String() string {
 		v = -v // Micros never approaches MinInt64 for real balances
 	}
 	return fmt.Sprintf("%s%d.%06d", sign, v/1_000_000, v%1_000_000)
+}
+
+// ParseMicros parses an exact decimal such as "0.70", "10" or "-1.5" into
+// micro-units, rejecting more than 6 decimals instead of rounding.
+func ParseMicros(s string) (Micros, error) {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" || len(frac) > 6 || !digits(whole) || !digits(frac) || len(whole) > 12 {
+		return 0, fmt.Errorf("not a decimal with at most 6 decimals")
+	}
+	w, _ := strconv.ParseInt("0"+whole, 10, 64)
+	f, _ := strconv.ParseInt((frac + "000000")[:6], 10, 64)
+	m := Micros(w*1_000_000 + f)
+	if neg {
+		m = -m
+	}
+	return m, nil
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // ServiceState is the lifecycle state of one supervised service as the

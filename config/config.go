@@ -325,7 +325,7 @@ func (r *reader) level(name string) slog.Level {
 
 func (r *reader) decimal(name string) vig.Micros {
 	v := r.raw(name)
-	m, err := ParseMicros(v)
+	m, err := vig.ParseMicros(v)
 	if err != nil {
 		r.fail(name, fmt.Sprintf("must be a decimal number with at most 6 decimals, like 0.70 (got %s)", quote(v)))
 		return 0
@@ -343,33 +343,6 @@ func (r *reader) listenAddr(name, v string) {
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || strings.Contains(port, ":") {
 		r.fail(name, fmt.Sprintf("must be host:port or :port, like :9091 (got %s)", quote(v)))
 	}
-}
-
-// ParseMicros parses an exact decimal such as "0.70", "10" or "-1.5" into
-// micro-units, rejecting more than 6 decimals instead of rounding.
-func ParseMicros(s string) (vig.Micros, error) {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" && frac == "" || len(frac) > 6 || !digits(whole) || !digits(frac) || len(whole) > 12 {
-		return 0, fmt.Errorf("not a decimal with at most 6 decimals")
-	}
-	w, _ := strconv.ParseInt("0"+whole, 10, 64)
-	f, _ := strconv.ParseInt((frac + "000000")[:6], 10, 64)
-	m := vig.Micros(w*1_000_000 + f)
-	if neg {
-		m = -m
-	}
-	return m, nil
-}
-
-func digits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isHex(s string, n int) bool {

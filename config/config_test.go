@@ -167,7 +167,7 @@ func TestParseMicros(t *testing.T) {
 		{"abc", 0, false},
 		{"9999999999999", 0, false},
 	} {
-		got, err := config.ParseMicros(tc.in)
+		got, err := vig.ParseMicros(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("ParseMicros(%q) = %v, %v; want %v ok=%v", tc.in, got, err, tc.want, tc.ok)
 		}
