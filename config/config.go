@@ -73,10 +73,23 @@ type Escalation struct {
 	Window      time.Duration // VIG_ESCALATE_WINDOW
 }
 
+// Venue is where Polymarket's APIs are (the real hosts, or `vig sim`).
+type Venue struct {
+	GammaURL      string // POLYMARKET_GAMMA_URL
+	ClobURL       string // POLYMARKET_CLOB_URL
+	DataURL       string // POLYMARKET_DATA_URL
+	GeoblockURL   string // POLYMARKET_GEOBLOCK_URL
+	ChainID       int64  // POLYMARKET_CHAIN_ID
+	APIKey        Secret // POLYMARKET_API_KEY
+	APISecret     Secret // POLYMARKET_API_SECRET
+	APIPassphrase Secret // POLYMARKET_API_PASSPHRASE
+}
+
 // Bot is `vig bot`'s configuration.
 type Bot struct {
 	Common
 	Strategy
+	Venue
 	Escalation          Escalation
 	PrivateKey          Secret        // POLYGON_PRIVATE_KEY
 	FunderAddress       string        // POLYGON_FUNDER_ADDRESS
@@ -113,6 +126,7 @@ func LoadBot(getenv func(string) string) (Bot, error) {
 		MaxRestarts: r.int("VIG_ESCALATE_MAX_RESTARTS", 1, 1_000_000),
 		Window:      r.duration("VIG_ESCALATE_WINDOW", time.Second),
 	}
+	c.Venue = r.venue()
 	c.PrivateKey = r.secret("POLYGON_PRIVATE_KEY")
 	c.FunderAddress = r.str("POLYGON_FUNDER_ADDRESS")
 	c.SignatureType = r.int("SIGNATURE_TYPE", 0, 3)
@@ -198,6 +212,43 @@ func (r *reader) common() Common {
 		r.fail("LOG_FORMAT", fmt.Sprintf("must be json, text or auto (got %s)", quote(c.LogFormat)))
 	}
 	return c
+}
+
+func (r *reader) venue() Venue {
+	v := Venue{
+		GammaURL:      r.httpURL("POLYMARKET_GAMMA_URL"),
+		ClobURL:       r.httpURL("POLYMARKET_CLOB_URL"),
+		DataURL:       r.httpURL("POLYMARKET_DATA_URL"),
+		GeoblockURL:   r.httpURL("POLYMARKET_GEOBLOCK_URL"),
+		ChainID:       int64(r.int("POLYMARKET_CHAIN_ID", 1, 1<<31-1)),
+		APIKey:        r.secret("POLYMARKET_API_KEY"),
+		APISecret:     r.secret("POLYMARKET_API_SECRET"),
+		APIPassphrase: r.secret("POLYMARKET_API_PASSPHRASE"),
+	}
+	if r.ok("POLYMARKET_CHAIN_ID") && v.ChainID != 137 && v.ChainID != 80002 {
+		r.fail("POLYMARKET_CHAIN_ID", "must be 137 (Polygon) or 80002 (Amoy)")
+	}
+	set := 0
+	for _, s := range []Secret{v.APIKey, v.APISecret, v.APIPassphrase} {
+		if s.IsSet() {
+			set++
+		}
+	}
+	if set != 0 && set != 3 {
+		r.fail("POLYMARKET_API_KEY", "POLYMARKET_API_KEY, POLYMARKET_API_SECRET and POLYMARKET_API_PASSPHRASE go together: set all three or none")
+	}
+	return v
+}
+
+// httpURL reads an http(s) base URL; the value is not secret but is echoed
+// only without its credentials.
+func (r *reader) httpURL(name string) string {
+	v := strings.TrimRight(r.raw(name), "/")
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.fail(name, fmt.Sprintf("must be an http:// or https:// URL (got %s)", quote(RedactURL(v))))
+	}
+	return v
 }
 
 func (r *reader) strategy() Strategy {

@@ -113,10 +113,13 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	const canary = "CANARY7f3a9"
 	keyCanary := "0x" + strings.Repeat("c", 54) + "ca7a7f3a90"
 	vals := map[string]string{
-		"DATABASE_URL":          "postgres://vig:" + canary + "@db.internal:5432/vig",
-		"POLYGON_PRIVATE_KEY":   keyCanary,
-		"RESIDENTIAL_PROXY_URL": "http://user:" + canary + "@proxy:8000",
-		"PAPER_MODE":            "false",
+		"DATABASE_URL":              "postgres://vig:" + canary + "@db.internal:5432/vig",
+		"POLYGON_PRIVATE_KEY":       keyCanary,
+		"RESIDENTIAL_PROXY_URL":     "http://user:" + canary + "@proxy:8000",
+		"PAPER_MODE":                "false",
+		"POLYMARKET_API_KEY":        "key-" + canary,
+		"POLYMARKET_API_SECRET":     "secret-" + canary,
+		"POLYMARKET_API_PASSPHRASE": "pass-" + canary,
 	}
 	b, err := config.LoadBot(env(vals))
 	if err != nil {
@@ -204,6 +207,22 @@ func TestDotEnv(t *testing.T) {
 	os.WriteFile(bad, []byte("SECRET_THING\n"), 0o600)
 	if _, err := config.LoadDotEnv(bad); err == nil || strings.Contains(err.Error(), "SECRET_THING") {
 		t.Errorf("bad line: err = %v (must fail without echoing the line)", err)
+	}
+}
+
+func TestVenue(t *testing.T) {
+	b, err := config.LoadBot(env(map[string]string{"POLYMARKET_CLOB_URL": "http://127.0.0.1:8090/clob/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.ClobURL != "http://127.0.0.1:8090/clob" || b.GammaURL != "https://gamma-api.polymarket.com" || b.ChainID != 137 {
+		t.Errorf("venue = %+v", b.Venue)
+	}
+	_, err = config.LoadBot(env(map[string]string{"POLYMARKET_GAMMA_URL": "ftp://x", "POLYMARKET_CHAIN_ID": "1", "POLYMARKET_API_KEY": "k"}))
+	for _, name := range []string{"POLYMARKET_GAMMA_URL", "POLYMARKET_CHAIN_ID", "POLYMARKET_API_KEY"} {
+		if err == nil || !strings.Contains(err.Error(), name+":") {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
 	}
 }
 
