@@ -48,17 +48,29 @@ func TestDecodeBookSortsBestFirst(t *testing.T) {
 
 func TestDecodeErrorsAreMalformed(t *testing.T) {
 	for name, fn := range map[string]func() error{
-		"truncated book":   func() error { _, err := clob.DecodeBook([]byte(venueBook[:100])); return err },
-		"no asset":         func() error { _, err := clob.DecodeBook([]byte(`{"bids":[]}`)); return err },
-		"price out of 0-1": func() error { _, err := clob.DecodeBook([]byte(`{"asset_id":"1","bids":[{"price":"1.5","size":"1"}]}`)); return err },
-		"bad price text":   func() error { _, err := clob.DecodeBook([]byte(`{"asset_id":"1","asks":[{"price":"0.5x","size":"1"}]}`)); return err },
-		"no mid":           func() error { _, err := clob.DecodeMidpoint([]byte(`{}`)); return err },
-		"weird tick":       func() error { _, err := clob.DecodeTickSize([]byte(`{"minimum_tick_size":0.02}`)); return err },
-		"order side":       func() error { _, err := clob.DecodeOrder([]byte(`{"id":"0x1","side":"HOLD"}`)); return err },
-		"overfilled":       func() error { _, err := clob.DecodeOrder([]byte(`{"id":"0x1","side":"BUY","original_size":"5","size_matched":"6"}`)); return err },
-		"trade no size":    func() error { _, _, err := clob.DecodeTrades([]byte(`{"data":[{"id":"t1","price":"0.5"}]}`)); return err },
-		"balance text":     func() error { _, err := clob.DecodeBalance([]byte(`{"balance":"lots"}`)); return err },
-		"success no id":    func() error { _, err := clob.DecodeOrderResponse([]byte(`{"success":true}`)); return err },
+		"truncated book": func() error { _, err := clob.DecodeBook([]byte(venueBook[:100])); return err },
+		"no asset":       func() error { _, err := clob.DecodeBook([]byte(`{"bids":[]}`)); return err },
+		"price out of 0-1": func() error {
+			_, err := clob.DecodeBook([]byte(`{"asset_id":"1","bids":[{"price":"1.5","size":"1"}]}`))
+			return err
+		},
+		"bad price text": func() error {
+			_, err := clob.DecodeBook([]byte(`{"asset_id":"1","asks":[{"price":"0.5x","size":"1"}]}`))
+			return err
+		},
+		"no mid":     func() error { _, err := clob.DecodeMidpoint([]byte(`{}`)); return err },
+		"weird tick": func() error { _, err := clob.DecodeTickSize([]byte(`{"minimum_tick_size":0.02}`)); return err },
+		"order side": func() error { _, err := clob.DecodeOrder([]byte(`{"id":"0x1","side":"HOLD"}`)); return err },
+		"overfilled": func() error {
+			_, err := clob.DecodeOrder([]byte(`{"id":"0x1","side":"BUY","original_size":"5","size_matched":"6"}`))
+			return err
+		},
+		"trade no size": func() error {
+			_, _, err := clob.DecodeTrades([]byte(`{"data":[{"id":"t1","price":"0.5"}]}`))
+			return err
+		},
+		"balance text":  func() error { _, err := clob.DecodeBalance([]byte(`{"balance":"lots"}`)); return err },
+		"success no id": func() error { _, err := clob.DecodeOrderResponse([]byte(`{"success":true}`)); return err },
 	} {
 		if err := fn(); !errors.Is(err, polymarket.ErrMalformed) {
 			t.Errorf("%s: err = %v, want ErrMalformed", name, err)

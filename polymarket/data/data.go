@@ -23,6 +23,7 @@ import (
 
 	"github.com/vig-bot/vig"
 	"github.com/vig-bot/vig/polymarket"
+	"github.com/vig-bot/vig/polymarket/internal/jsonx"
 )
 
 // MaxOffset is the Data API's offset cap: no page is requested at an
@@ -74,7 +75,7 @@ func userParam(user string) (string, error) {
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !isDigit(c) && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
+		if !jsonx.IsDigit(c) && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
 			return false
 		}
 	}
@@ -107,13 +108,9 @@ type PositionParams struct {
 // skipped and counted (Skipped); duplicates across pages (by token id) are
 // dropped.
 func (c *Client) Positions(ctx context.Context, user string, p PositionParams) ([]Position, error) {
-	u, err := userParam(user)
+	q, err := listQuery(user, p.Markets, p.SortBy, p.SortDirection)
 	if err != nil {
 		return nil, err
-	}
-	q := url.Values{"user": {u}}
-	if len(p.Markets) > 0 {
-		q.Set("market", strings.Join(p.Markets, ","))
 	}
 	q.Set("sizeThreshold", decimal(p.SizeThreshold))
 	if p.Redeemable != nil {
@@ -122,7 +119,6 @@ func (c *Client) Positions(ctx context.Context, user string, p PositionParams) (
 	if p.Mergeable != nil {
 		q.Set("mergeable", strconv.FormatBool(*p.Mergeable))
 	}
-	setSort(q, p.SortBy, p.SortDirection)
 	return list(ctx, c, "/positions", q, p.PageSize, p.MaxItems, decodePositions, func(p Position) string { return p.Asset })
 }
 
@@ -130,15 +126,10 @@ func (c *Client) Positions(ctx context.Context, user string, p PositionParams) (
 // /closed-positions), paging like Positions. SizeThreshold, Redeemable and
 // Mergeable do not apply and are not sent.
 func (c *Client) ClosedPositions(ctx context.Context, user string, p PositionParams) ([]Position, error) {
-	u, err := userParam(user)
+	q, err := listQuery(user, p.Markets, p.SortBy, p.SortDirection)
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{"user": {u}}
-	if len(p.Markets) > 0 {
-		q.Set("market", strings.Join(p.Markets, ","))
-	}
-	setSort(q, p.SortBy, p.SortDirection)
 	return list(ctx, c, "/closed-positions", q, p.PageSize, p.MaxItems, decodePositions, func(p Position) string {
 		return p.Asset + "|" + strconv.FormatInt(p.Timestamp.Unix(), 10)
 	})
@@ -161,13 +152,9 @@ type ActivityParams struct {
 // with offset until a short page. Items that fail to decode are skipped and
 // counted; exact duplicates across pages are dropped.
 func (c *Client) Activity(ctx context.Context, user string, p ActivityParams) ([]Activity, error) {
-	u, err := userParam(user)
+	q, err := listQuery(user, p.Markets, p.SortBy, p.SortDirection)
 	if err != nil {
 		return nil, err
-	}
-	q := url.Values{"user": {u}}
-	if len(p.Markets) > 0 {
-		q.Set("market", strings.Join(p.Markets, ","))
 	}
 	if len(p.Types) > 0 {
 		q.Set("type", strings.Join(p.Types, ","))
@@ -181,17 +168,27 @@ func (c *Client) Activity(ctx context.Context, user string, p ActivityParams) ([
 	if p.Side != "" {
 		q.Set("side", p.Side)
 	}
-	setSort(q, p.SortBy, p.SortDirection)
 	return list(ctx, c, "/activity", q, p.PageSize, p.MaxItems, decodeActivity, Activity.key)
 }
 
-func setSort(q url.Values, by, dir string) {
-	if by != "" {
-		q.Set("sortBy", by)
+// listQuery is the query every list sends: the wallet (validated), the
+// markets filter (condition ids, comma-joined) and the sort, when set.
+func listQuery(user string, markets []string, sortBy, sortDirection string) (url.Values, error) {
+	u, err := userParam(user)
+	if err != nil {
+		return nil, err
 	}
-	if dir != "" {
-		q.Set("sortDirection", dir)
+	q := url.Values{"user": {u}}
+	if len(markets) > 0 {
+		q.Set("market", strings.Join(markets, ","))
 	}
+	if sortBy != "" {
+		q.Set("sortBy", sortBy)
+	}
+	if sortDirection != "" {
+		q.Set("sortDirection", sortDirection)
+	}
+	return q, nil
 }
 
 // decimal formats m without trailing zeros: 1_500_000 → "1.5", 0 → "0".
@@ -282,15 +279,15 @@ func (c *Client) Value(ctx context.Context, user string) (vig.Micros, error) {
 }
 
 type rawValue struct {
-	User        string  `json:"user"`
-	ProxyWallet string  `json:"proxy_wallet"`
-	ProxyCamel  string  `json:"proxyWallet"`
-	Value       jMicros `json:"value"`
+	User        string       `json:"user"`
+	ProxyWallet string       `json:"proxy_wallet"`
+	ProxyCamel  string       `json:"proxyWallet"`
+	Value       jsonx.Micros `json:"value"`
 }
 
 func decodeValue(b []byte, user string) (vig.Micros, error) {
 	var rows []rawValue
-	switch jsonKind(b) {
+	switch jsonx.Kind(b) {
 	case '[':
 		if err := json.Unmarshal(b, &rows); err != nil {
 			return 0, err
@@ -318,10 +315,10 @@ func decodeValue(b []byte, user string) (vig.Micros, error) {
 		if who != "" && !strings.EqualFold(who, user) {
 			continue
 		}
-		if !r.Value.set || r.Value.bad {
+		if !r.Value.Set || r.Value.Bad {
 			return 0, errors.New("value: missing or not a decimal")
 		}
-		return r.Value.v, nil
+		return r.Value.V, nil
 	}
 	return 0, fmt.Errorf("no value for %s in the answer", user)
 }

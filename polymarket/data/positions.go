@@ -10,6 +10,7 @@ import (
 
 	"github.com/vig-bot/vig"
 	"github.com/vig-bot/vig/polymarket"
+	"github.com/vig-bot/vig/polymarket/internal/jsonx"
 )
 
 // Position is one position of a wallet: an amount of one outcome token.
@@ -76,94 +77,58 @@ func (a Activity) key() string {
 }
 
 type rawPosition struct {
-	ProxyWallet     string  `json:"proxyWallet"`
-	Asset           jString `json:"asset"`
-	ConditionID     string  `json:"conditionId"`
-	Size            jMicros `json:"size"`
-	AvgPrice        jMicros `json:"avgPrice"`
-	CurPrice        jMicros `json:"curPrice"`
-	InitialValue    jMicros `json:"initialValue"`
-	CurrentValue    jMicros `json:"currentValue"`
-	CashPnl         jMicros `json:"cashPnl"`
-	RealizedPnl     jMicros `json:"realizedPnl"`
-	TotalBought     jMicros `json:"totalBought"`
-	Redeemable      jBool   `json:"redeemable"`
-	Mergeable       jBool   `json:"mergeable"`
-	NegativeRisk    jBool   `json:"negativeRisk"`
-	Title           string  `json:"title"`
-	Slug            string  `json:"slug"`
-	EventSlug       string  `json:"eventSlug"`
-	Outcome         string  `json:"outcome"`
-	OutcomeIndex    jInt    `json:"outcomeIndex"`
-	OppositeOutcome string  `json:"oppositeOutcome"`
-	OppositeAsset   jString `json:"oppositeAsset"`
-	EndDate         jTime   `json:"endDate"`
-	Timestamp       jTime   `json:"timestamp"`
+	ProxyWallet     string       `json:"proxyWallet"`
+	Asset           jsonx.String `json:"asset"`
+	ConditionID     string       `json:"conditionId"`
+	Size            jsonx.Micros `json:"size"`
+	AvgPrice        jsonx.Micros `json:"avgPrice"`
+	CurPrice        jsonx.Micros `json:"curPrice"`
+	InitialValue    jsonx.Micros `json:"initialValue"`
+	CurrentValue    jsonx.Micros `json:"currentValue"`
+	CashPnl         jsonx.Micros `json:"cashPnl"`
+	RealizedPnl     jsonx.Micros `json:"realizedPnl"`
+	TotalBought     jsonx.Micros `json:"totalBought"`
+	Redeemable      jsonx.Bool   `json:"redeemable"`
+	Mergeable       jsonx.Bool   `json:"mergeable"`
+	NegativeRisk    jsonx.Bool   `json:"negativeRisk"`
+	Title           string       `json:"title"`
+	Slug            string       `json:"slug"`
+	EventSlug       string       `json:"eventSlug"`
+	Outcome         string       `json:"outcome"`
+	OutcomeIndex    jsonx.Int    `json:"outcomeIndex"`
+	OppositeOutcome string       `json:"oppositeOutcome"`
+	OppositeAsset   jsonx.String `json:"oppositeAsset"`
+	EndDate         jsonx.Time   `json:"endDate"`
+	Timestamp       jsonx.Time   `json:"timestamp"`
 }
 
 type rawActivity struct {
-	ProxyWallet     string  `json:"proxyWallet"`
-	Timestamp       jTime   `json:"timestamp"`
-	ConditionID     string  `json:"conditionId"`
-	Type            string  `json:"type"`
-	Size            jMicros `json:"size"`
-	USDCSize        jMicros `json:"usdcSize"`
-	Price           jMicros `json:"price"`
-	Asset           jString `json:"asset"`
-	Side            string  `json:"side"`
-	Outcome         string  `json:"outcome"`
-	OutcomeIndex    jInt    `json:"outcomeIndex"`
-	Title           string  `json:"title"`
-	Slug            string  `json:"slug"`
-	EventSlug       string  `json:"eventSlug"`
-	TransactionHash string  `json:"transactionHash"`
-}
-
-// issues collects problems without allocating for a clean item.
-type issues []string
-
-func (is *issues) add(field, what string) { *is = append(*is, field+": "+what) }
-
-func (is *issues) micros(field string, m jMicros) vig.Micros {
-	if m.bad {
-		is.add(field, "not a decimal")
-	}
-	return m.v
-}
-
-func (is *issues) price(field string, m jMicros) vig.Micros {
-	switch {
-	case m.bad:
-		is.add(field, "not a decimal")
-	case m.v < 0 || m.v > 1_000_000:
-		is.add(field, "out of [0,1]")
-	}
-	return m.v
-}
-
-func (is *issues) boolean(field string, b jBool) bool {
-	if b.bad {
-		is.add(field, "not a boolean")
-	}
-	return b.v
-}
-
-func (is *issues) date(field string, t jTime) time.Time {
-	if t.bad {
-		is.add(field, "not a date")
-	}
-	return t.v
+	ProxyWallet     string       `json:"proxyWallet"`
+	Timestamp       jsonx.Time   `json:"timestamp"`
+	ConditionID     string       `json:"conditionId"`
+	Type            string       `json:"type"`
+	Size            jsonx.Micros `json:"size"`
+	USDCSize        jsonx.Micros `json:"usdcSize"`
+	Price           jsonx.Micros `json:"price"`
+	Asset           jsonx.String `json:"asset"`
+	Side            string       `json:"side"`
+	Outcome         string       `json:"outcome"`
+	OutcomeIndex    jsonx.Int    `json:"outcomeIndex"`
+	Title           string       `json:"title"`
+	Slug            string       `json:"slug"`
+	EventSlug       string       `json:"eventSlug"`
+	TransactionHash string       `json:"transactionHash"`
 }
 
 // outcomeIndex maps absent, negative and the venue's 999 ("none") to -1.
-func (is *issues) outcomeIndex(x jInt) int {
-	if x.bad {
-		is.add("outcomeIndex", "not an integer")
+func outcomeIndex(is *jsonx.Issues, x jsonx.Int) int {
+	if x.Bad {
+		is.Add("outcomeIndex", "not an integer")
 	}
-	if !x.set || x.v < 0 || x.v >= 999 {
+	if !x.Set || x.V < 0 || x.V >= 999 {
 		return -1
 	}
-	return int(x.v)
+	return int(x.V)
 }
 
 func malformed(what, id, format string, args ...any) error {
@@ -176,50 +141,50 @@ func malformed(what, id, format string, args ...any) error {
 // maxTokenIDDigits: a uint256 has at most 78 decimal digits.
 const maxTokenIDDigits = 78
 
-func validToken(s string) bool { return allDigits(s) && len(s) <= maxTokenIDDigits }
+func validToken(s string) bool { return jsonx.AllDigits(s) && len(s) <= maxTokenIDDigits }
 
 // validCondition: 0x and 32 bytes of hex.
 func validCondition(s string) bool { return len(s) == 66 && s[:2] == "0x" && isHex(s[2:]) }
 
 func (r *rawPosition) position() (Position, error) {
-	if r.Asset.bad || !r.Asset.set || !validToken(r.Asset.v) {
-		return Position{}, malformed("position", r.Asset.v, "asset: missing or not a decimal token id")
+	if r.Asset.Bad || !r.Asset.Set || !validToken(r.Asset.V) {
+		return Position{}, malformed("position", r.Asset.V, "asset: missing or not a decimal token id")
 	}
 	if !validCondition(r.ConditionID) {
-		return Position{}, malformed("position", r.Asset.v, "conditionId: missing or not 0x and 64 hex digits")
+		return Position{}, malformed("position", r.Asset.V, "conditionId: missing or not 0x and 64 hex digits")
 	}
-	var is issues
+	var is jsonx.Issues
 	p := Position{
 		ProxyWallet:     r.ProxyWallet,
-		Asset:           r.Asset.v,
+		Asset:           r.Asset.V,
 		ConditionID:     r.ConditionID,
-		Size:            is.micros("size", r.Size),
-		AvgPrice:        is.price("avgPrice", r.AvgPrice),
-		CurPrice:        is.price("curPrice", r.CurPrice),
-		InitialValue:    is.micros("initialValue", r.InitialValue),
-		CurrentValue:    is.micros("currentValue", r.CurrentValue),
-		CashPnl:         is.micros("cashPnl", r.CashPnl),
-		RealizedPnl:     is.micros("realizedPnl", r.RealizedPnl),
-		TotalBought:     is.micros("totalBought", r.TotalBought),
-		Redeemable:      is.boolean("redeemable", r.Redeemable),
-		Mergeable:       is.boolean("mergeable", r.Mergeable),
-		NegativeRisk:    is.boolean("negativeRisk", r.NegativeRisk),
+		Size:            is.Micros("size", r.Size),
+		AvgPrice:        is.Price("avgPrice", r.AvgPrice),
+		CurPrice:        is.Price("curPrice", r.CurPrice),
+		InitialValue:    is.Micros("initialValue", r.InitialValue),
+		CurrentValue:    is.Micros("currentValue", r.CurrentValue),
+		CashPnl:         is.Micros("cashPnl", r.CashPnl),
+		RealizedPnl:     is.Micros("realizedPnl", r.RealizedPnl),
+		TotalBought:     is.Micros("totalBought", r.TotalBought),
+		Redeemable:      is.Bool("redeemable", r.Redeemable),
+		Mergeable:       is.Bool("mergeable", r.Mergeable),
+		NegativeRisk:    is.Bool("negativeRisk", r.NegativeRisk),
 		Title:           r.Title,
 		Slug:            r.Slug,
 		EventSlug:       r.EventSlug,
 		Outcome:         r.Outcome,
-		OutcomeIndex:    is.outcomeIndex(r.OutcomeIndex),
+		OutcomeIndex:    outcomeIndex(&is, r.OutcomeIndex),
 		OppositeOutcome: r.OppositeOutcome,
-		EndDate:         is.date("endDate", r.EndDate),
-		Timestamp:       is.date("timestamp", r.Timestamp),
+		EndDate:         is.Time("endDate", r.EndDate),
+		Timestamp:       is.Time("timestamp", r.Timestamp),
 	}
 	if p.Size < 0 {
-		is.add("size", "negative")
+		is.Add("size", "negative")
 	}
-	if r.OppositeAsset.bad || r.OppositeAsset.set && !validToken(r.OppositeAsset.v) {
-		is.add("oppositeAsset", "not a decimal token id")
+	if r.OppositeAsset.Bad || r.OppositeAsset.Set && !validToken(r.OppositeAsset.V) {
+		is.Add("oppositeAsset", "not a decimal token id")
 	} else {
-		p.OppositeAsset = r.OppositeAsset.v
+		p.OppositeAsset = r.OppositeAsset.V
 	}
 	p.Issues = is
 	return p, nil
@@ -231,28 +196,28 @@ func (r *rawActivity) activity() (Activity, error) {
 	if r.Type == "" {
 		return Activity{}, malformed("activity", r.TransactionHash, "type: missing")
 	}
-	if r.Timestamp.bad || !r.Timestamp.set {
+	if r.Timestamp.Bad || !r.Timestamp.Set {
 		return Activity{}, malformed("activity", r.TransactionHash, "timestamp: missing or not a time")
 	}
-	if r.Asset.bad || r.Asset.set && !validToken(r.Asset.v) {
+	if r.Asset.Bad || r.Asset.Set && !validToken(r.Asset.V) {
 		return Activity{}, malformed("activity", r.TransactionHash, "asset: not a decimal token id")
 	}
-	if strings.EqualFold(r.Type, "TRADE") && (!r.Asset.set || !validCondition(r.ConditionID)) {
+	if strings.EqualFold(r.Type, "TRADE") && (!r.Asset.Set || !validCondition(r.ConditionID)) {
 		return Activity{}, malformed("activity", r.TransactionHash, "a trade needs asset and conditionId")
 	}
-	var is issues
+	var is jsonx.Issues
 	a := Activity{
 		ProxyWallet:     r.ProxyWallet,
-		Timestamp:       r.Timestamp.v,
+		Timestamp:       r.Timestamp.V,
 		Type:            r.Type,
 		ConditionID:     r.ConditionID,
-		Asset:           r.Asset.v,
+		Asset:           r.Asset.V,
 		Side:            r.Side,
-		Size:            is.micros("size", r.Size),
-		USDCSize:        is.micros("usdcSize", r.USDCSize),
-		Price:           is.price("price", r.Price),
+		Size:            is.Micros("size", r.Size),
+		USDCSize:        is.Micros("usdcSize", r.USDCSize),
+		Price:           is.Price("price", r.Price),
 		Outcome:         r.Outcome,
-		OutcomeIndex:    is.outcomeIndex(r.OutcomeIndex),
+		OutcomeIndex:    outcomeIndex(&is, r.OutcomeIndex),
 		Title:           r.Title,
 		Slug:            r.Slug,
 		EventSlug:       r.EventSlug,
@@ -265,7 +230,7 @@ func (r *rawActivity) activity() (Activity, error) {
 // decodeList decodes a JSON array into raws, tolerating entries and fields
 // of the wrong type (encoding/json leaves them zero and goes on).
 func decodeList[R any](b []byte, raws *[]R) error {
-	if jsonKind(b) != '[' {
+	if jsonx.Kind(b) != '[' {
 		return fmt.Errorf("data: list: %w: not a JSON array", polymarket.ErrMalformed)
 	}
 	if err := json.Unmarshal(b, raws); err != nil {
@@ -277,40 +242,33 @@ func decodeList[R any](b []byte, raws *[]R) error {
 	return nil
 }
 
-func decodePositions(b []byte) ([]Position, int, []error, error) {
-	var raws []rawPosition
+// decodeItems decodes a list answer and builds each entry with build. It
+// returns the built items, how many entries the answer held, and why the
+// ones build rejected were left out.
+func decodeItems[R, T any](b []byte, build func(*R) (T, error)) ([]T, int, []error, error) {
+	var raws []R
 	if err := decodeList(b, &raws); err != nil {
 		return nil, 0, nil, err
 	}
-	out := make([]Position, 0, len(raws))
+	out := make([]T, 0, len(raws))
 	var skipped []error
 	for i := range raws {
-		p, err := raws[i].position()
+		item, err := build(&raws[i])
 		if err != nil {
 			skipped = append(skipped, err)
 			continue
 		}
-		out = append(out, p)
+		out = append(out, item)
 	}
 	return out, len(raws), skipped, nil
 }
 
+func decodePositions(b []byte) ([]Position, int, []error, error) {
+	return decodeItems(b, (*rawPosition).position)
+}
+
 func decodeActivity(b []byte) ([]Activity, int, []error, error) {
-	var raws []rawActivity
-	if err := decodeList(b, &raws); err != nil {
-		return nil, 0, nil, err
-	}
-	out := make([]Activity, 0, len(raws))
-	var skipped []error
-	for i := range raws {
-		a, err := raws[i].activity()
-		if err != nil {
-			skipped = append(skipped, err)
-			continue
-		}
-		out = append(out, a)
-	}
-	return out, len(raws), skipped, nil
+	return decodeItems(b, (*rawActivity).activity)
 }
 
 // DecodePositions decodes a /positions or /closed-positions answer (a JSON

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vig-bot/vig"
 	"github.com/vig-bot/vig/polymarket"
+	"github.com/vig-bot/vig/polymarket/internal/jsonx"
 )
 
 // Market is one Gamma market. Amounts and prices are exact vig.Micros
@@ -126,64 +127,64 @@ func (m Market) Favourite() (index int, ok bool) {
 // them (a wrong type leaves them empty; see decodeList); everything whose
 // type varies goes through a lenient type.
 type rawMarket struct {
-	ID               jString `json:"id"`
-	Question         string  `json:"question"`
-	ConditionID      string  `json:"conditionId"`
-	QuestionID       string  `json:"questionID"`
-	Slug             string  `json:"slug"`
-	Description      string  `json:"description"`
-	GroupItemTitle   string  `json:"groupItemTitle"`
-	ResolutionSource string  `json:"resolutionSource"`
-	ResolvedBy       string  `json:"resolvedBy"`
+	ID               jsonx.String `json:"id"`
+	Question         string       `json:"question"`
+	ConditionID      string       `json:"conditionId"`
+	QuestionID       string       `json:"questionID"`
+	Slug             string       `json:"slug"`
+	Description      string       `json:"description"`
+	GroupItemTitle   string       `json:"groupItemTitle"`
+	ResolutionSource string       `json:"resolutionSource"`
+	ResolvedBy       string       `json:"resolvedBy"`
 
-	StartDate  jTime `json:"startDate"`
-	EndDate    jTime `json:"endDate"`
-	EndDateISO jTime `json:"endDateIso"`
-	ClosedTime jTime `json:"closedTime"`
+	StartDate  jsonx.Time `json:"startDate"`
+	EndDate    jsonx.Time `json:"endDate"`
+	EndDateISO jsonx.Time `json:"endDateIso"`
+	ClosedTime jsonx.Time `json:"closedTime"`
 
-	Active          jBool  `json:"active"`
-	Closed          jBool  `json:"closed"`
-	Archived        jBool  `json:"archived"`
-	Restricted      jBool  `json:"restricted"`
-	AcceptingOrders jBool  `json:"acceptingOrders"`
-	EnableOrderBook jBool  `json:"enableOrderBook"`
-	NegRisk         jBool  `json:"negRisk"`
-	FeesEnabled     jBool  `json:"feesEnabled"`
-	NegRiskMarketID string `json:"negRiskMarketID"`
+	Active          jsonx.Bool `json:"active"`
+	Closed          jsonx.Bool `json:"closed"`
+	Archived        jsonx.Bool `json:"archived"`
+	Restricted      jsonx.Bool `json:"restricted"`
+	AcceptingOrders jsonx.Bool `json:"acceptingOrders"`
+	EnableOrderBook jsonx.Bool `json:"enableOrderBook"`
+	NegRisk         jsonx.Bool `json:"negRisk"`
+	FeesEnabled     jsonx.Bool `json:"feesEnabled"`
+	NegRiskMarketID string     `json:"negRiskMarketID"`
 
-	Outcomes      jStrings    `json:"outcomes"`
-	OutcomePrices jMicrosList `json:"outcomePrices"`
-	ClobTokenIDs  jStrings    `json:"clobTokenIds"`
+	Outcomes      jsonx.Strings    `json:"outcomes"`
+	OutcomePrices jsonx.MicrosList `json:"outcomePrices"`
+	ClobTokenIDs  jsonx.Strings    `json:"clobTokenIds"`
 
-	Volume       jMicros `json:"volume"`
-	VolumeNum    jMicros `json:"volumeNum"`
-	Volume24hr   jMicros `json:"volume24hr"`
-	Volume1wk    jMicros `json:"volume1wk"`
-	Liquidity    jMicros `json:"liquidity"`
-	LiquidityNum jMicros `json:"liquidityNum"`
+	Volume       jsonx.Micros `json:"volume"`
+	VolumeNum    jsonx.Micros `json:"volumeNum"`
+	Volume24hr   jsonx.Micros `json:"volume24hr"`
+	Volume1wk    jsonx.Micros `json:"volume1wk"`
+	Liquidity    jsonx.Micros `json:"liquidity"`
+	LiquidityNum jsonx.Micros `json:"liquidityNum"`
 
-	BestBid        jMicros `json:"bestBid"`
-	BestAsk        jMicros `json:"bestAsk"`
-	LastTradePrice jMicros `json:"lastTradePrice"`
-	Spread         jMicros `json:"spread"`
-	TickSize       jMicros `json:"orderPriceMinTickSize"`
-	MinOrderSize   jMicros `json:"orderMinSize"`
+	BestBid        jsonx.Micros `json:"bestBid"`
+	BestAsk        jsonx.Micros `json:"bestAsk"`
+	LastTradePrice jsonx.Micros `json:"lastTradePrice"`
+	Spread         jsonx.Micros `json:"spread"`
+	TickSize       jsonx.Micros `json:"orderPriceMinTickSize"`
+	MinOrderSize   jsonx.Micros `json:"orderMinSize"`
 
-	UMAResolutionStatus   string   `json:"umaResolutionStatus"`
-	UMAResolutionStatuses jStrings `json:"umaResolutionStatuses"`
+	UMAResolutionStatus   string        `json:"umaResolutionStatus"`
+	UMAResolutionStatuses jsonx.Strings `json:"umaResolutionStatuses"`
 
 	Tags   []rawTag `json:"tags"`
 	Events []rawRef `json:"events"`
 }
 
 type rawTag struct {
-	ID    jString `json:"id"`
-	Label string  `json:"label"`
-	Slug  string  `json:"slug"`
+	ID    jsonx.String `json:"id"`
+	Label string       `json:"label"`
+	Slug  string       `json:"slug"`
 }
 
 type rawRef struct {
-	ID jString `json:"id"`
+	ID jsonx.String `json:"id"`
 }
 
 // maxTokenIDDigits: a uint256 has at most 78 decimal digits.
@@ -207,68 +208,34 @@ func bound(s string) string {
 	return s
 }
 
-// issues collects problems without allocating for a clean market.
-type issues []string
-
-func (is *issues) add(field, what string) { *is = append(*is, field+": "+what) }
-
-func (is *issues) micros(field string, m jMicros) {
-	if m.bad {
-		is.add(field, "not a decimal")
-	}
-}
-
-func (is *issues) price(field string, m jMicros) {
-	switch {
-	case m.bad:
-		is.add(field, "not a decimal")
-	case m.v < 0 || m.v > 1_000_000:
-		is.add(field, "out of [0,1]")
-	}
-}
-
-func (is *issues) boolean(field string, b jBool) bool {
-	if b.bad {
-		is.add(field, "not a boolean")
-	}
-	return b.v
-}
-
-func (is *issues) time(field string, t jTime) time.Time {
-	if t.bad {
-		is.add(field, "not a date")
-	}
-	return t.v
-}
-
 // market validates r and builds the Market.
 func (r *rawMarket) market() (Market, error) {
-	if r.ID.bad {
+	if r.ID.Bad {
 		return Market{}, malformed("", "id: not a string or number")
 	}
-	if !r.ID.set {
+	if !r.ID.Set {
 		return Market{}, malformed("", "id: missing")
 	}
-	id := r.ID.v
-	if r.Outcomes.bad {
+	id := r.ID.V
+	if r.Outcomes.Bad {
 		return Market{}, malformed(id, "outcomes: not an array of strings")
 	}
-	if r.ClobTokenIDs.bad {
+	if r.ClobTokenIDs.Bad {
 		return Market{}, malformed(id, "clobTokenIds: not an array of strings")
 	}
-	if r.Outcomes.set && r.ClobTokenIDs.set && len(r.Outcomes.v) != len(r.ClobTokenIDs.v) {
-		return Market{}, malformed(id, "clobTokenIds: %d token ids for %d outcomes", len(r.ClobTokenIDs.v), len(r.Outcomes.v))
+	if r.Outcomes.Set && r.ClobTokenIDs.Set && len(r.Outcomes.V) != len(r.ClobTokenIDs.V) {
+		return Market{}, malformed(id, "clobTokenIds: %d token ids for %d outcomes", len(r.ClobTokenIDs.V), len(r.Outcomes.V))
 	}
-	if r.ClobTokenIDs.set && !r.Outcomes.set && len(r.ClobTokenIDs.v) > 0 {
-		return Market{}, malformed(id, "clobTokenIds: %d token ids without outcomes", len(r.ClobTokenIDs.v))
+	if r.ClobTokenIDs.Set && !r.Outcomes.Set && len(r.ClobTokenIDs.V) > 0 {
+		return Market{}, malformed(id, "clobTokenIds: %d token ids without outcomes", len(r.ClobTokenIDs.V))
 	}
-	for i, t := range r.ClobTokenIDs.v {
-		if !allDigits(t) || len(t) > maxTokenIDDigits {
+	for i, t := range r.ClobTokenIDs.V {
+		if !jsonx.AllDigits(t) || len(t) > maxTokenIDDigits {
 			return Market{}, malformed(id, "clobTokenIds[%d]: %q is not a decimal token id", i, bound(t))
 		}
 	}
 
-	var is issues
+	var is jsonx.Issues
 	m := Market{
 		ID:               id,
 		Question:         r.Question,
@@ -280,93 +247,93 @@ func (r *rawMarket) market() (Market, error) {
 		ResolutionSource: r.ResolutionSource,
 		ResolvedBy:       r.ResolvedBy,
 		NegRiskMarketID:  r.NegRiskMarketID,
-		Outcomes:         r.Outcomes.v,
-		ClobTokenIDs:     r.ClobTokenIDs.v,
+		Outcomes:         r.Outcomes.V,
+		ClobTokenIDs:     r.ClobTokenIDs.V,
 
 		UMAResolutionStatus:   r.UMAResolutionStatus,
-		UMAResolutionStatuses: r.UMAResolutionStatuses.v,
+		UMAResolutionStatuses: r.UMAResolutionStatuses.V,
 	}
-	m.StartDate = is.time("startDate", r.StartDate)
-	m.EndDate = is.time("endDate", r.EndDate)
-	if !r.EndDate.set {
-		m.EndDate = is.time("endDateIso", r.EndDateISO)
+	m.StartDate = is.Time("startDate", r.StartDate)
+	m.EndDate = is.Time("endDate", r.EndDate)
+	if !r.EndDate.Set {
+		m.EndDate = is.Time("endDateIso", r.EndDateISO)
 	}
-	m.ClosedTime = is.time("closedTime", r.ClosedTime)
+	m.ClosedTime = is.Time("closedTime", r.ClosedTime)
 
-	m.Active = is.boolean("active", r.Active)
-	m.Closed = is.boolean("closed", r.Closed)
-	m.Archived = is.boolean("archived", r.Archived)
-	m.Restricted = is.boolean("restricted", r.Restricted)
-	m.AcceptingOrders = is.boolean("acceptingOrders", r.AcceptingOrders)
-	m.EnableOrderBook = is.boolean("enableOrderBook", r.EnableOrderBook)
-	m.NegRisk = is.boolean("negRisk", r.NegRisk)
-	m.FeesEnabled = is.boolean("feesEnabled", r.FeesEnabled)
+	m.Active = is.Bool("active", r.Active)
+	m.Closed = is.Bool("closed", r.Closed)
+	m.Archived = is.Bool("archived", r.Archived)
+	m.Restricted = is.Bool("restricted", r.Restricted)
+	m.AcceptingOrders = is.Bool("acceptingOrders", r.AcceptingOrders)
+	m.EnableOrderBook = is.Bool("enableOrderBook", r.EnableOrderBook)
+	m.NegRisk = is.Bool("negRisk", r.NegRisk)
+	m.FeesEnabled = is.Bool("feesEnabled", r.FeesEnabled)
 
 	switch {
-	case r.OutcomePrices.bad:
-		is.add("outcomePrices", "not an array of decimals")
-	case !r.OutcomePrices.set:
-	case len(r.OutcomePrices.v) != len(m.Outcomes):
-		is.add("outcomePrices", fmt.Sprintf("%d prices for %d outcomes", len(r.OutcomePrices.v), len(m.Outcomes)))
+	case r.OutcomePrices.Bad:
+		is.Add("outcomePrices", "not an array of decimals")
+	case !r.OutcomePrices.Set:
+	case len(r.OutcomePrices.V) != len(m.Outcomes):
+		is.Add("outcomePrices", fmt.Sprintf("%d prices for %d outcomes", len(r.OutcomePrices.V), len(m.Outcomes)))
 	default:
-		m.OutcomePrices = r.OutcomePrices.v
+		m.OutcomePrices = r.OutcomePrices.V
 		for _, p := range m.OutcomePrices {
 			if p < 0 || p > 1_000_000 {
-				is.add("outcomePrices", "out of [0,1]")
+				is.Add("outcomePrices", "out of [0,1]")
 				break
 			}
 		}
 	}
-	if r.UMAResolutionStatuses.bad {
-		is.add("umaResolutionStatuses", "not an array of strings")
+	if r.UMAResolutionStatuses.Bad {
+		is.Add("umaResolutionStatuses", "not an array of strings")
 	}
 
-	m.Volume = r.VolumeNum.v
-	if !r.VolumeNum.set {
-		m.Volume = r.Volume.v
+	m.Volume = r.VolumeNum.V
+	if !r.VolumeNum.Set {
+		m.Volume = r.Volume.V
 	}
-	is.micros("volumeNum", r.VolumeNum)
-	is.micros("volume", r.Volume)
-	m.Liquidity = r.LiquidityNum.v
-	if !r.LiquidityNum.set {
-		m.Liquidity = r.Liquidity.v
+	is.Micros("volumeNum", r.VolumeNum)
+	is.Micros("volume", r.Volume)
+	m.Liquidity = r.LiquidityNum.V
+	if !r.LiquidityNum.Set {
+		m.Liquidity = r.Liquidity.V
 	}
-	is.micros("liquidityNum", r.LiquidityNum)
-	is.micros("liquidity", r.Liquidity)
-	m.Volume24hr = r.Volume24hr.v
-	is.micros("volume24hr", r.Volume24hr)
-	m.Volume1wk = r.Volume1wk.v
-	is.micros("volume1wk", r.Volume1wk)
+	is.Micros("liquidityNum", r.LiquidityNum)
+	is.Micros("liquidity", r.Liquidity)
+	m.Volume24hr = r.Volume24hr.V
+	is.Micros("volume24hr", r.Volume24hr)
+	m.Volume1wk = r.Volume1wk.V
+	is.Micros("volume1wk", r.Volume1wk)
 	if m.Volume < 0 || m.Liquidity < 0 || m.Volume24hr < 0 || m.Volume1wk < 0 {
-		is.add("volume", "negative")
+		is.Add("volume", "negative")
 	}
 
-	m.BestBid, m.BestAsk, m.LastTradePrice, m.Spread = r.BestBid.v, r.BestAsk.v, r.LastTradePrice.v, r.Spread.v
-	is.price("bestBid", r.BestBid)
-	is.price("bestAsk", r.BestAsk)
-	is.price("lastTradePrice", r.LastTradePrice)
-	is.price("spread", r.Spread)
-	m.TickSize = r.TickSize.v
-	is.price("orderPriceMinTickSize", r.TickSize)
-	m.MinOrderSize = r.MinOrderSize.v
-	is.micros("orderMinSize", r.MinOrderSize)
+	m.BestBid, m.BestAsk, m.LastTradePrice, m.Spread = r.BestBid.V, r.BestAsk.V, r.LastTradePrice.V, r.Spread.V
+	is.Price("bestBid", r.BestBid)
+	is.Price("bestAsk", r.BestAsk)
+	is.Price("lastTradePrice", r.LastTradePrice)
+	is.Price("spread", r.Spread)
+	m.TickSize = r.TickSize.V
+	is.Price("orderPriceMinTickSize", r.TickSize)
+	m.MinOrderSize = r.MinOrderSize.V
+	is.Micros("orderMinSize", r.MinOrderSize)
 	if m.MinOrderSize < 0 {
-		is.add("orderMinSize", "negative")
+		is.Add("orderMinSize", "negative")
 	}
 
 	if len(r.Tags) > 0 {
 		m.Tags = make([]Tag, 0, len(r.Tags))
 		for _, t := range r.Tags {
-			if t.ID.set || t.Slug != "" {
-				m.Tags = append(m.Tags, Tag{ID: t.ID.v, Label: t.Label, Slug: t.Slug})
+			if t.ID.Set || t.Slug != "" {
+				m.Tags = append(m.Tags, Tag{ID: t.ID.V, Label: t.Label, Slug: t.Slug})
 			}
 		}
 	}
 	if len(r.Events) > 0 {
 		m.EventIDs = make([]string, 0, len(r.Events))
 		for _, e := range r.Events {
-			if e.ID.set {
-				m.EventIDs = append(m.EventIDs, e.ID.v)
+			if e.ID.Set {
+				m.EventIDs = append(m.EventIDs, e.ID.V)
 			}
 		}
 	}
@@ -379,7 +346,7 @@ func (r *rawMarket) market() (Market, error) {
 // for invalid JSON, a missing id, or outcomes/clobTokenIds that do not
 // decode to equal-length arrays of (decimal) token ids.
 func DecodeMarket(b []byte) (Market, error) {
-	if jsonKind(b) != '{' {
+	if jsonx.Kind(b) != '{' {
 		return Market{}, malformed("", "not a JSON object")
 	}
 	var r rawMarket
@@ -407,35 +374,19 @@ type page[T any] struct {
 }
 
 type rawMarketPage struct {
-	Markets    []rawMarket `json:"markets"`
-	NextCursor jString     `json:"next_cursor"`
+	Markets    []rawMarket  `json:"markets"`
+	NextCursor jsonx.String `json:"next_cursor"`
 }
 
+func (rp rawMarketPage) entries() ([]rawMarket, jsonx.String) { return rp.Markets, rp.NextCursor }
+
 func decodeMarketPage(b []byte) (page[Market], error) {
-	var raws []rawMarket
 	var p page[Market]
-	switch jsonKind(b) {
-	case '[':
-		if err := json.Unmarshal(b, &raws); err != nil && !isTypeError(err) {
-			return p, listMalformed("%s", bound(err.Error()))
-		}
-	case '{':
-		var rp rawMarketPage
-		err := json.Unmarshal(b, &rp)
-		if err != nil && (!isTypeError(err) || isContainerError(err, "markets")) {
-			return p, listMalformed("%s", bound(err.Error()))
-		}
-		if rp.NextCursor.bad {
-			return p, listMalformed("next_cursor: not a string")
-		}
-		if rp.Markets == nil && !hasKey(b, "markets") {
-			return p, listMalformed(`no "markets" in the page`)
-		}
-		raws, p.next = rp.Markets, rp.NextCursor.v
-	default:
-		return p, listMalformed("not a JSON array or object")
+	raws, next, err := decodeRaws[rawMarket, rawMarketPage](b, "markets")
+	if err != nil {
+		return p, err
 	}
-	p.raw = len(raws)
+	p.raw, p.next = len(raws), next
 	p.items = make([]Market, 0, len(raws))
 	for i := range raws {
 		m, err := raws[i].market()
@@ -446,6 +397,36 @@ func decodeMarketPage(b []byte) (page[Market], error) {
 		p.items = append(p.items, m)
 	}
 	return p, nil
+}
+
+// decodeRaws decodes the entries of a list answer: a JSON array of R, or
+// a keyset page P (an object with the entries under key and a
+// next_cursor). Entries and fields of the wrong type are left zero; the
+// error (wrapping polymarket.ErrMalformed) is for b as a whole.
+func decodeRaws[R any, P interface{ entries() ([]R, jsonx.String) }](b []byte, key string) (raws []R, next string, err error) {
+	switch jsonx.Kind(b) {
+	case '[':
+		if err := json.Unmarshal(b, &raws); err != nil && !isTypeError(err) {
+			return nil, "", listMalformed("%s", bound(err.Error()))
+		}
+		return raws, "", nil
+	case '{':
+		var rp P
+		err := json.Unmarshal(b, &rp)
+		if err != nil && (!isTypeError(err) || isContainerError(err, key)) {
+			return nil, "", listMalformed("%s", bound(err.Error()))
+		}
+		raws, cursor := rp.entries()
+		if cursor.Bad {
+			return nil, "", listMalformed("next_cursor: not a string")
+		}
+		if raws == nil && !hasKey(b, key) {
+			return nil, "", listMalformed("no %q in the page", key)
+		}
+		return raws, cursor.V, nil
+	default:
+		return nil, "", listMalformed("not a JSON array or object")
+	}
 }
 
 func listMalformed(format string, args ...any) error {
@@ -479,27 +460,27 @@ func hasKey(b []byte, key string) bool {
 }
 
 type rawEvent struct {
-	ID      jString     `json:"id"`
-	Slug    string      `json:"slug"`
-	Title   string      `json:"title"`
-	EndDate jTime       `json:"endDate"`
-	Markets []rawMarket `json:"markets"`
-	Tags    []rawTag    `json:"tags"`
-	NegRisk jBool       `json:"negRisk"`
+	ID      jsonx.String `json:"id"`
+	Slug    string       `json:"slug"`
+	Title   string       `json:"title"`
+	EndDate jsonx.Time   `json:"endDate"`
+	Markets []rawMarket  `json:"markets"`
+	Tags    []rawTag     `json:"tags"`
+	NegRisk jsonx.Bool   `json:"negRisk"`
 }
 
 type rawEventPage struct {
-	Events     []rawEvent `json:"events"`
-	NextCursor jString    `json:"next_cursor"`
+	Events     []rawEvent   `json:"events"`
+	NextCursor jsonx.String `json:"next_cursor"`
 }
 
 // event builds the Event; markets that fail to decode are left out and
 // reported in skipped.
 func (r *rawEvent) event() (e Event, skipped []error, err error) {
-	if r.ID.bad || !r.ID.set {
+	if r.ID.Bad || !r.ID.Set {
 		return Event{}, nil, fmt.Errorf("gamma: event: %w: id: missing or not a string", polymarket.ErrMalformed)
 	}
-	e = Event{ID: r.ID.v, Slug: r.Slug, Title: r.Title, EndDate: r.EndDate.v, NegRisk: r.NegRisk.v}
+	e = Event{ID: r.ID.V, Slug: r.Slug, Title: r.Title, EndDate: r.EndDate.V, NegRisk: r.NegRisk.V}
 	if len(r.Markets) > 0 {
 		e.Markets = make([]Market, 0, len(r.Markets))
 		for i := range r.Markets {
@@ -512,8 +493,8 @@ func (r *rawEvent) event() (e Event, skipped []error, err error) {
 		}
 	}
 	for _, t := range r.Tags {
-		if t.ID.set || t.Slug != "" {
-			e.Tags = append(e.Tags, Tag{ID: t.ID.v, Label: t.Label, Slug: t.Slug})
+		if t.ID.Set || t.Slug != "" {
+			e.Tags = append(e.Tags, Tag{ID: t.ID.V, Label: t.Label, Slug: t.Slug})
 		}
 	}
 	return e, skipped, nil
@@ -526,31 +507,15 @@ type eventPage struct {
 	skippedMarkets []error
 }
 
+func (rp rawEventPage) entries() ([]rawEvent, jsonx.String) { return rp.Events, rp.NextCursor }
+
 func decodeEventPage(b []byte) (eventPage, error) {
-	var raws []rawEvent
 	var p eventPage
-	switch jsonKind(b) {
-	case '[':
-		if err := json.Unmarshal(b, &raws); err != nil && !isTypeError(err) {
-			return p, listMalformed("%s", bound(err.Error()))
-		}
-	case '{':
-		var rp rawEventPage
-		err := json.Unmarshal(b, &rp)
-		if err != nil && (!isTypeError(err) || isContainerError(err, "events")) {
-			return p, listMalformed("%s", bound(err.Error()))
-		}
-		if rp.NextCursor.bad {
-			return p, listMalformed("next_cursor: not a string")
-		}
-		if rp.Events == nil && !hasKey(b, "events") {
-			return p, listMalformed(`no "events" in the page`)
-		}
-		raws, p.next = rp.Events, rp.NextCursor.v
-	default:
-		return p, listMalformed("not a JSON array or object")
+	raws, next, err := decodeRaws[rawEvent, rawEventPage](b, "events")
+	if err != nil {
+		return p, err
 	}
-	p.raw = len(raws)
+	p.raw, p.next = len(raws), next
 	p.items = make([]Event, 0, len(raws))
 	for i := range raws {
 		e, sk, err := raws[i].event()

@@ -1,4 +1,4 @@
-package gamma
+package jsonx_test
 
 import (
 	"encoding/json"
@@ -7,78 +7,8 @@ import (
 	"time"
 
 	"github.com/vig-bot/vig"
+	"github.com/vig-bot/vig/polymarket/internal/jsonx"
 )
-
-func TestParseDecimal(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want vig.Micros
-	}{
-		{"0", 0},
-		{"-0", 0},
-		{"5", 5_000_000},
-		{"5.0", 5_000_000},
-		{"+5", 5_000_000},
-		{"152340.55", 152_340_550_000},
-		{"0.045", 45_000},
-		{"-1.5", -1_500_000},
-		{".5", 500_000},
-		{"5.", 5_000_000},
-		{"0.000001", 1},
-		{"1e-6", 1},
-		{"1.5e-3", 1_500},
-		{"2.5E+3", 2_500_000_000},
-		{"1E2", 100_000_000},
-		{"0.00000000000000000001", 0},
-		{"1e-100", 0},
-		// half-even beyond 6 decimals
-		{"0.0000005", 0},
-		{"0.0000015", 2},
-		{"0.0000025", 2},
-		{"0.00000250001", 3},
-		{"0.0000024999", 2},
-		{"-0.0000015", -2},
-		{"9931204.123456789", 9_931_204_123_457},
-		{"0.1234565", 123_456},
-		{"0.1234575", 123_458},
-		{"1e-7", 0},
-		{"5e-7", 0},
-		{"6e-7", 1},
-		{"1000000000000", 1_000_000_000_000_000_000},
-		{"00012.5", 12_500_000},
-	} {
-		got, err := parseDecimal(tc.in)
-		if err != nil {
-			t.Errorf("parseDecimal(%q): %v", tc.in, err)
-			continue
-		}
-		if got != tc.want {
-			t.Errorf("parseDecimal(%q) = %d, want %d", tc.in, got, tc.want)
-		}
-	}
-	for _, bad := range []string{
-		"", "-", ".", "+", "e5", "1e", "1e+", "NaN", "nan", "Infinity", "-Infinity", "inf",
-		"1.2.3", "1,5", "0x10", " 1", "1 ", "1e101", "1e-101", "1000000000000.000001",
-		"1e13", "99999999999999999999", "-1e13", "1_000", "٣",
-	} {
-		if got, err := parseDecimal(bad); err == nil {
-			t.Errorf("parseDecimal(%q) = %d, want an error", bad, got)
-		}
-	}
-}
-
-// The exact decimal parse agrees with ParseMicros where that applies.
-func TestParseDecimalMatchesParseMicros(t *testing.T) {
-	for _, s := range []string{"0.70", "10", "-1.5", "0.000001", "123456789012.999999", "0.5"} {
-		want, err := vig.ParseMicros(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, err := parseDecimal(s); err != nil || got != want {
-			t.Errorf("parseDecimal(%q) = %d, %v; ParseMicros says %d", s, got, err, want)
-		}
-	}
-}
 
 func TestLenientTypes(t *testing.T) {
 	t.Run("micros", func(t *testing.T) {
@@ -100,11 +30,11 @@ func TestLenientTypes(t *testing.T) {
 			{`1e400`, 0, false, true},
 			{`"1\u0030"`, 10_000_000, true, false},
 		} {
-			var m jMicros
+			var m jsonx.Micros
 			if err := json.Unmarshal([]byte(tc.in), &m); err != nil {
 				t.Fatalf("%s: %v", tc.in, err)
 			}
-			if m.v != tc.want || m.set != tc.set || m.bad != tc.bad {
+			if m.V != tc.want || m.Set != tc.set || m.Bad != tc.bad {
 				t.Errorf("%s: got %+v, want v=%d set=%v bad=%v", tc.in, m, tc.want, tc.set, tc.bad)
 			}
 		}
@@ -118,11 +48,11 @@ func TestLenientTypes(t *testing.T) {
 			{`false`, false, true, false}, {`"false"`, false, true, false}, {`0`, false, true, false},
 			{`null`, false, false, false}, {`"yes"`, false, false, true}, {`2`, false, false, true}, {`[]`, false, false, true},
 		} {
-			var b jBool
+			var b jsonx.Bool
 			if err := json.Unmarshal([]byte(tc.in), &b); err != nil {
 				t.Fatalf("%s: %v", tc.in, err)
 			}
-			if b.v != tc.v || b.set != tc.set || b.bad != tc.isBad {
+			if b.V != tc.v || b.Set != tc.set || b.Bad != tc.isBad {
 				t.Errorf("%s: got %+v", tc.in, b)
 			}
 		}
@@ -150,12 +80,12 @@ func TestLenientTypes(t *testing.T) {
 			{`null`, time.Time{}, false},
 			{`""`, time.Time{}, false},
 		} {
-			var x jTime
+			var x jsonx.Time
 			if err := json.Unmarshal([]byte(tc.in), &x); err != nil {
 				t.Fatalf("%s: %v", tc.in, err)
 			}
-			if !x.v.Equal(tc.want) || x.bad != tc.bad || !x.v.IsZero() && x.v.Location() != time.UTC {
-				t.Errorf("%s: got %v bad=%v, want %v bad=%v", tc.in, x.v, x.bad, tc.want, tc.bad)
+			if !x.V.Equal(tc.want) || x.Bad != tc.bad || !x.V.IsZero() && x.V.Location() != time.UTC {
+				t.Errorf("%s: got %v bad=%v, want %v bad=%v", tc.in, x.V, x.Bad, tc.want, tc.bad)
 			}
 		}
 	})
@@ -188,12 +118,12 @@ func TestLenientTypes(t *testing.T) {
 			{`"[12, 3.5e-2]"`, []string{"12", "3.5e-2"}, false},
 			{"\"[\\\"a\xffb\\\"]\"", []string{"a\uFFFDb"}, false},
 		} {
-			var x jStrings
+			var x jsonx.Strings
 			if err := json.Unmarshal([]byte(tc.in), &x); err != nil {
 				t.Fatalf("%s: %v", tc.in, err)
 			}
-			if !slices.Equal(x.v, tc.want) || x.bad != tc.bad || (x.v == nil) != (tc.want == nil) {
-				t.Errorf("%s: got %q bad=%v, want %q bad=%v", tc.in, x.v, x.bad, tc.want, tc.bad)
+			if !slices.Equal(x.V, tc.want) || x.Bad != tc.bad || (x.V == nil) != (tc.want == nil) {
+				t.Errorf("%s: got %q bad=%v, want %q bad=%v", tc.in, x.V, x.Bad, tc.want, tc.bad)
 			}
 		}
 	})
@@ -211,13 +141,32 @@ func TestLenientTypes(t *testing.T) {
 			{`"[\"\", \"0.5\"]"`, nil, true},
 			{`"[0.5-]"`, nil, true},
 		} {
-			var x jMicrosList
+			var x jsonx.MicrosList
 			if err := json.Unmarshal([]byte(tc.in), &x); err != nil {
 				t.Fatalf("%s: %v", tc.in, err)
 			}
-			if !slices.Equal(x.v, tc.want) || x.bad != tc.bad {
-				t.Errorf("%s: got %v bad=%v, want %v bad=%v", tc.in, x.v, x.bad, tc.want, tc.bad)
+			if !slices.Equal(x.V, tc.want) || x.Bad != tc.bad {
+				t.Errorf("%s: got %v bad=%v, want %v bad=%v", tc.in, x.V, x.Bad, tc.want, tc.bad)
 			}
 		}
 	})
+}
+
+func TestInt(t *testing.T) {
+	for _, tc := range []struct {
+		in       string
+		want     int64
+		set, bad bool
+	}{
+		{`0`, 0, true, false}, {`"1"`, 1, true, false}, {`999`, 999, true, false}, {`1.0`, 1, true, false},
+		{`1.5`, 0, false, true}, {`null`, 0, false, false}, {`"x"`, 0, false, true}, {`true`, 0, false, true},
+	} {
+		var x jsonx.Int
+		if err := json.Unmarshal([]byte(tc.in), &x); err != nil {
+			t.Fatal(err)
+		}
+		if x.V != tc.want || x.Set != tc.set || x.Bad != tc.bad {
+			t.Errorf("%s: got %+v", tc.in, x)
+		}
+	}
 }
