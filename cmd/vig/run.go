@@ -27,6 +27,8 @@ Usage:
   vig dev         run Procfile.dev locally: dashboard + bot, restarted on crash
   vig migrate     apply database migrations now
   vig ctl         send an operator command to the bot: pause, resume, halt, restart
+  vig sim         serve an offline Polymarket simulator (Gamma, CLOB, Data, geoblock)
+  vig doctor      check configuration, database, venue reachability, auth and balances
   vig version     print version information
   vig help [command | env]
 
@@ -55,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
 	case "ctl":
 		return runCtl(ctx, rest, getenv, stdout, stderr)
+	case "sim":
+		return runSim(ctx, rest, getenv, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, rest, getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		b := vig.Build()
 		fmt.Fprintf(stdout, "vig %s (revision %s, %s)\n", b.Version, b.Revision, b.GoVersion)
@@ -76,7 +82,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	case "env":
 		config.WriteTable(stdout)
 		return vig.ExitOK
-	case "bot", "dashboard", "dev", "migrate", "ctl":
+	case "bot", "dashboard", "dev", "migrate", "ctl", "sim", "doctor":
 		return run(context.Background(), []string{"vig", args[0], "-h"}, func(string) string { return "" }, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "vig version: print the version, VCS revision and Go version")
