@@ -23,7 +23,7 @@ type ops struct {
 	metrics  http.Handler
 	status   *Status
 	registry *supervisor.Registry
-	log     *slog.Logger
+	log      *slog.Logger
 	// bound receives the listener's address once it listens (tests use it).
 	bound func(net.Addr)
 }

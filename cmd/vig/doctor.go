@@ -43,7 +43,9 @@ func runDoctor(ctx context.Context, args []string, getenv func(string) string, s
 		return code
 	}
 	var rows []check
-	add := func(name, result, format string, a ...any) { rows = append(rows, check{name, result, fmt.Sprintf(format, a...)}) }
+	add := func(name, result, format string, a ...any) {
+		rows = append(rows, check{name, result, fmt.Sprintf(format, a...)})
+	}
 	print := func() {
 		tw := tabwriter.NewWriter(stdout, 0, 2, 2, ' ', 0)
 		fmt.Fprintln(tw, "CHECK\tRESULT\tDETAIL")
