@@ -5,9 +5,13 @@ import (
 	"crypto/ecdsa"
 	"encoding/hex"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -131,5 +135,50 @@ func TestDoctorPaperMode(t *testing.T) {
 	code, stdout, _ := runInProcess(t, env, "doctor", "-env-file", filepath.Join(t.TempDir(), "none"))
 	if code != 0 || !strings.Contains(stdout, "skip") {
 		t.Fatalf("doctor = %d\n%s", code, stdout)
+	}
+}
+
+// A plain HTTP forward proxy on loopback, like the residential proxy: the
+// doctor must reach the CLOB and the geoblock check through it, and never
+// print its password.
+func TestDoctorThroughProxy(t *testing.T) {
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !r.URL.IsAbs() || r.Header.Get("Proxy-Authorization") == "" {
+			http.Error(w, "not a proxy request", http.StatusProxyAuthRequired)
+			return
+		}
+		proxied.Add(1)
+		out := r.Clone(r.Context())
+		out.RequestURI = ""
+		out.Header.Del("Proxy-Authorization")
+		resp, err := http.DefaultTransport.RoundTrip(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	defer proxy.Close()
+	env := doctorEnv(t, startSim(t))
+	const pw = "proxy-pw-CANARY"
+	env["RESIDENTIAL_PROXY_URL"] = strings.Replace(proxy.URL, "http://", "http://user:"+pw+"@", 1)
+	code, stdout, stderr := runInProcess(t, env, "doctor", "-env-file", filepath.Join(t.TempDir(), "none"))
+	if code != 0 {
+		t.Fatalf("doctor = %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "not blocked via proxy") || !regexp.MustCompile(`(?m)^clob via proxy\s+pass`).MatchString(stdout) {
+		t.Errorf("proxy route not checked:\n%s", stdout)
+	}
+	if proxied.Load() < 2 {
+		t.Errorf("proxy saw %d requests, want the geoblock and CLOB checks", proxied.Load())
+	}
+	if strings.Contains(stdout+stderr, pw) {
+		t.Error("doctor printed the proxy password")
 	}
 }

@@ -340,6 +340,18 @@ func (c *Client) Build(ctx context.Context, a OrderArgs) (order.PostOrder, error
 	if a.PostOnly && !order.PostOnlyAllowed(a.Type) {
 		return order.PostOrder{}, fmt.Errorf("clob: postOnly is only allowed with GTC or GTD")
 	}
+	// Reject what we can before any IO.
+	if tid, ok := new(big.Int).SetString(a.TokenID, 10); !ok || tid.Sign() < 0 {
+		return order.PostOrder{}, fmt.Errorf("clob: token id %q is not a decimal uint256", bound(a.TokenID))
+	}
+	if a.Type == order.GTD && a.Expiration.IsZero() {
+		return order.PostOrder{}, fmt.Errorf("clob: GTD order without expiration")
+	}
+	if a.TickSize != 0 {
+		if _, _, err := order.LimitAmounts(a.Side, a.Price, a.Size, a.TickSize); err != nil {
+			return order.PostOrder{}, err
+		}
+	}
 	if a.TickSize == 0 {
 		t, err := c.TickSize(ctx, a.TokenID)
 		if err != nil {
