@@ -163,14 +163,10 @@ func trim(s string) string {
 func TestBookErrors(t *testing.T) {
 	e := newEnv(t, sim.Config{OpenMarkets: 10, CloseEvery: time.Minute})
 	first := e.markets("limit=1&order=endDate")[0]
-	for _, p := range []string{"/clob/book", "/clob/price?side=BUY", "/clob/midpoint", "/clob/spread"} {
+	for _, p := range []string{"/clob/book?", "/clob/price?side=BUY&", "/clob/midpoint?", "/clob/spread?", "/clob/tick-size?", "/clob/neg-risk?"} {
 		for _, q := range []string{"", "token_id=abc"} {
-			sep := "?"
-			if len(p) > 12 && p[len(p)-8:] == "side=BUY" {
-				sep = "&"
-			}
-			code, body := e.get(p + sep + q)
-			wantError(t, p+" "+q, code, body, http.StatusBadRequest, sim.MsgInvalidTokenID)
+			code, body := e.get(p + q)
+			wantError(t, p+q, code, body, http.StatusBadRequest, sim.MsgInvalidTokenID)
 		}
 	}
 	for _, p := range []string{"/clob/book?", "/clob/price?side=BUY&", "/clob/midpoint?", "/clob/spread?"} {

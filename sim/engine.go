@@ -26,14 +26,14 @@ const (
 	StatusMatched                = "MATCHED"
 	StatusCanceled               = "CANCELED"
 	StatusCanceledMarketResolved = "CANCELED_MARKET_RESOLVED"
-	StatusInvalid                = "INVALID"
+	StatusInvalid                = "INVALID" // never produced by the sim
 )
 
 // Insert statuses, as POST /order reports them (lower case).
 const (
 	InsertMatched   = "matched"
 	InsertLive      = "live"
-	InsertDelayed   = "delayed"
+	InsertDelayed   = "delayed" // never produced: the sim has no matching delay
 	InsertUnmatched = "unmatched"
 )
 
