@@ -81,10 +81,9 @@ func (t *Tree) hook(ev suture.Event) {
 		if len(msg) > 500 {
 			msg = msg[:500] + "…"
 		}
-		t.reg.set(key, vig.StateRestarting, false, msg)
-		if t.reg.InBackoff(e.SupervisorName) {
-			t.reg.set(key, vig.StateBackoff, false, "")
-		}
+		// suture emits this after restarting the service; the wrapper has
+		// already recorded the state, so only the message is added here.
+		t.reg.setError(key, msg)
 		t.log.Error("service panicked", "area", e.SupervisorName, "service", e.ServiceName, "panic", e.PanicMsg,
 			"stack", e.Stacktrace, "restarting", e.Restarting)
 		out.Supervisor, out.Service, out.Kind, out.Message, out.Restarting = e.SupervisorName, e.ServiceName, "panic", msg, e.Restarting

@@ -71,6 +71,17 @@ func (r *Registry) set(key string, state vig.ServiceState, restart bool, errText
 	}
 }
 
+// setError replaces a service's last error without touching its state
+// (the event hook reports panics after suture has already restarted the
+// service, so it must not move the state back).
+func (r *Registry) setError(key, errText string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s, ok := r.services[key]; ok {
+		s.LastError = errText
+	}
+}
+
 func (r *Registry) setBackoff(area string, on bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -151,6 +151,8 @@ func TestFailingServiceRestartsAlone(t *testing.T) {
 	}
 	bad.fail <- "panic"
 	waitStart(t, bad, 5)
+	// suture reports a panic after it has restarted the service.
+	eventually(t, "panic reported", func() bool { return strings.Contains(rec.kinds(), "trading:panic") })
 
 	st, _ := tree.Registry().Get("trading", "worker")
 	if got, want := st.Restarts, int64(4); got != want {

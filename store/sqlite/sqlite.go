@@ -91,6 +91,49 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// begin starts a write transaction (BEGIN IMMEDIATE), retrying while the
+// other process holds the lock.
+func (s *Store) begin(ctx context.Context) (tx *sql.Tx, err error) {
+	err = retryBusy(ctx, func() error {
+		tx, err = s.db.BeginTx(ctx, nil)
+		return err
+	})
+	return tx, err
+}
+
+// retryBusy repeats fn while SQLite answers SQLITE_BUSY or SQLITE_LOCKED,
+// up to busyTimeout. The driver's busy_timeout covers most contention, but
+// SQLite returns BUSY at once in a few cases (a connection switching the
+// file to WAL, or recovering it, while another opens it), which two
+// processes starting together on a fresh file do hit.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyTimeout)
+	wait := 5 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 200*time.Millisecond)
+	}
+}
+
+func isBusy(err error) bool {
+	var coder interface{ Code() int }
+	if errors.As(err, &coder) {
+		switch coder.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+	}
+	return false
+}
+
 func fmtTime(t time.Time) string { return t.UTC().Truncate(time.Microsecond).Format(timeLayout) }
 
 func parseTime(s string) (time.Time, error) {
@@ -110,7 +153,7 @@ const createVersionTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // Migrate applies pending migrations in one immediate transaction, which
 // serialises concurrent migrators (the bot and `vig migrate`).
 func (s *Store) Migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: begin: %w", err)
 	}
@@ -185,7 +228,7 @@ func (s *Store) UpsertHeartbeats(ctx context.Context, hbs []vig.Heartbeat) error
 	if len(hbs) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: upsert heartbeats: %w", err)
 	}
@@ -244,7 +287,7 @@ func (s *Store) AppendEvents(ctx context.Context, evs []vig.SupervisorEvent, kee
 	if len(evs) == 0 {
 		return ctx.Err()
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: append events: %w", err)
 	}
@@ -304,8 +347,10 @@ func (s *Store) EnqueueCommand(ctx context.Context, c vig.Command) (vig.Command,
 	}
 	c.RequestedAt = c.RequestedAt.UTC().Truncate(time.Microsecond)
 	c.AckedAt, c.Result = nil, ""
-	err := s.db.QueryRowContext(ctx, `INSERT INTO operator_commands (kind, args, requested_by, requested_at)
+	err := retryBusy(ctx, func() error {
+		return s.db.QueryRowContext(ctx, `INSERT INTO operator_commands (kind, args, requested_by, requested_at)
 		VALUES (?, ?, ?, ?) RETURNING id`, string(c.Kind), c.Args, c.RequestedBy, fmtTime(c.RequestedAt)).Scan(&c.ID)
+	})
 	if err != nil {
 		return vig.Command{}, fmt.Errorf("sqlite: enqueue command: %w", err)
 	}
@@ -360,8 +405,12 @@ func (s *Store) Commands(ctx context.Context, limit int) ([]vig.Command, error) 
 
 // AckCommand acknowledges a pending command exactly once.
 func (s *Store) AckCommand(ctx context.Context, id int64, at time.Time, result string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE operator_commands SET acked_at = ?, result = ? WHERE id = ? AND acked_at IS NULL`,
-		fmtTime(at), result, id)
+	var res sql.Result
+	err := retryBusy(ctx, func() (err error) {
+		res, err = s.db.ExecContext(ctx, `UPDATE operator_commands SET acked_at = ?, result = ? WHERE id = ? AND acked_at IS NULL`,
+			fmtTime(at), result, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("sqlite: ack command %d: %w", id, err)
 	}
@@ -399,9 +448,12 @@ func (s *Store) SetIntent(ctx context.Context, in vig.Intent) error {
 	if !in.State.Valid() {
 		return fmt.Errorf("sqlite: set intent: invalid state %q", in.State)
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO operator_intent (id, state, reason, set_by, set_at) VALUES (1, ?, ?, ?, ?)
+	err := retryBusy(ctx, func() error {
+		_, err := s.db.ExecContext(ctx, `INSERT INTO operator_intent (id, state, reason, set_by, set_at) VALUES (1, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET state=excluded.state, reason=excluded.reason, set_by=excluded.set_by, set_at=excluded.set_at`,
-		string(in.State), in.Reason, in.SetBy, fmtTime(in.SetAt))
+			string(in.State), in.Reason, in.SetBy, fmtTime(in.SetAt))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("sqlite: set intent: %w", err)
 	}
