@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/vig-bot/vig"
@@ -16,6 +17,28 @@ import (
 	"github.com/vig-bot/vig/store"
 )
 
+// runService is what the long-running services share once configured: the
+// logger, signal handling, the store (closed only after the tree has
+// stopped, so services never see it closed), the shutdown deadline and the
+// exit code. build returns the service's Serve, or nil and an exit code.
+func runService(ctx context.Context, name string, c config.Common, stdout io.Writer,
+	build func(ctx context.Context, log *slog.Logger, st vig.Store) (serve func(context.Context) error, code int)) int {
+	log := newLogger(stdout, c, name)
+	ctx, force, stop := signals(ctx, log)
+	defer stop()
+	st, err := store.Open(ctx, c, log)
+	if err != nil {
+		log.Error("cannot open the database", "err", err.Error())
+		return vig.ExitFailure
+	}
+	defer st.Close()
+	serve, code := build(ctx, log, st)
+	if serve == nil {
+		return code
+	}
+	return exitCode(log, serveUntilDone(ctx, force, c.ShutdownTimeout, serve))
+}
+
 func runBot(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	getenv, _, code, ok := commandEnv("bot", "Run the trading worker. Configuration: environment variables (vig help env).", args, getenv, stderr, nil)
 	if !ok {
@@ -25,19 +48,10 @@ func runBot(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return configError(stderr, "bot", err)
 	}
-	log := newLogger(stdout, cfg.Common, "bot")
-	ctx, force, stop := signals(ctx, log)
-	defer stop()
-
-	st, err := store.Open(ctx, cfg.Common, log)
-	if err != nil {
-		log.Error("cannot open the database", "err", err.Error())
-		return vig.ExitFailure
-	}
-	defer st.Close() // after the tree has stopped: services never see a closed store
-	reg := metrics.NewRegistry(vig.Build())
-	b := bot.New(bot.Deps{Config: cfg, Store: st, Metrics: reg, Logger: log, Instance: instanceName(getenv)})
-	return exitCode(log, serveUntilDone(ctx, force, cfg.ShutdownTimeout, b.Serve))
+	return runService(ctx, "bot", cfg.Common, stdout, func(ctx context.Context, log *slog.Logger, st vig.Store) (func(context.Context) error, int) {
+		b := bot.New(bot.Deps{Config: cfg, Store: st, Metrics: metrics.NewRegistry(vig.Build()), Logger: log, Instance: instanceName(getenv)})
+		return b.Serve, 0
+	})
 }
 
 func runDashboard(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -49,33 +63,24 @@ func runDashboard(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return configError(stderr, "dashboard", err)
 	}
-	log := newLogger(stdout, cfg.Common, "dashboard")
-	ctx, force, stop := signals(ctx, log)
-	defer stop()
-
-	st, err := store.Open(ctx, cfg.Common, log)
-	if err != nil {
-		log.Error("cannot open the database", "err", err.Error())
-		return vig.ExitFailure
-	}
-	defer st.Close()
-	// Refuse a schema from a newer vig: its data could be misread. A
-	// database that is down now is fine: the dashboard serves and retries.
-	sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	applied, known, err := st.SchemaVersion(sctx)
-	cancel()
-	switch {
-	case err == nil && applied > known:
-		err := fmt.Errorf("database schema version %d is newer than this dashboard knows (%d): deploy the matching vig version: %w", applied, known, vig.ErrSchemaTooNew)
-		fmt.Fprintf(stderr, "vig dashboard: %v\n", err)
-		log.Error("refusing to start", "err", err.Error())
-		return vig.ExitFailure
-	case err != nil:
-		log.Warn("database not reachable at start; serving anyway and retrying", "err", err.Error())
-	}
-	reg := metrics.NewRegistry(vig.Build())
-	d := dashboard.New(dashboard.Deps{Config: cfg, Store: st, Metrics: reg, Logger: log})
-	return exitCode(log, serveUntilDone(ctx, force, cfg.ShutdownTimeout, d.Serve))
+	return runService(ctx, "dashboard", cfg.Common, stdout, func(ctx context.Context, log *slog.Logger, st vig.Store) (func(context.Context) error, int) {
+		// Refuse a schema from a newer vig: its data could be misread. A
+		// database that is down now is fine: the dashboard serves and retries.
+		sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		applied, known, err := st.SchemaVersion(sctx)
+		cancel()
+		switch {
+		case err == nil && applied > known:
+			err := fmt.Errorf("database schema version %d is newer than this dashboard knows (%d): deploy the matching vig version: %w", applied, known, vig.ErrSchemaTooNew)
+			fmt.Fprintf(stderr, "vig dashboard: %v\n", err)
+			log.Error("refusing to start", "err", err.Error())
+			return nil, vig.ExitFailure
+		case err != nil:
+			log.Warn("database not reachable at start; serving anyway and retrying", "err", err.Error())
+		}
+		d := dashboard.New(dashboard.Deps{Config: cfg, Store: st, Metrics: metrics.NewRegistry(vig.Build()), Logger: log})
+		return d.Serve, 0
+	})
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
