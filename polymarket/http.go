@@ -250,13 +250,20 @@ func Message(body []byte) string {
 	return bound(strings.TrimSpace(string(body)))
 }
 
-func bound(s string) string {
-	const n = 300
+func bound(s string) string { return Truncate(s, 300) }
+
+// Truncate shortens s to at most n bytes plus "…", never cutting a UTF-8
+// character in half, so venue text quoted in errors stays bounded and valid.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	s = s[:n]
-	for !utf8.ValidString(s) {
+	// Drop the bytes of a character the cut left incomplete (at most 3).
+	for k := 0; k < 3 && len(s) > 0; k++ {
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+			break
+		}
 		s = s[:len(s)-1]
 	}
 	return s + "…"

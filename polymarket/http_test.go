@@ -156,3 +156,21 @@ func TestTransportErrorHidesURL(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestTruncate(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdef", 3, "abc…"},
+		{"aé", 2, "a…"},   // cut inside é: drop the half character
+		{"aéb", 3, "aé…"}, // cut right after é: keep it
+		{"日本語", 4, "日…"},
+	} {
+		if got := polymarket.Truncate(tc.in, tc.n); got != tc.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

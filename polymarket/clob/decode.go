@@ -73,12 +73,7 @@ func parseDecimal(s string) (vig.Micros, error) {
 	return m, nil
 }
 
-func bound(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func bound(s string) string { return polymarket.Truncate(s, 40) }
 
 // Level is one price level of a book.
 type Level struct {
@@ -207,12 +202,7 @@ func malformed(path string, err error) error {
 	return &polymarket.APIError{Kind: polymarket.ErrMalformed, Method: "GET", Path: path, Status: 200, Message: bound2(err.Error())}
 }
 
-func bound2(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
-	}
-	return s
-}
+func bound2(s string) string { return polymarket.Truncate(s, 200) }
 
 // DecodePrice decodes {"price": "0.45"}.
 func DecodePrice(body []byte) (vig.Micros, error) {

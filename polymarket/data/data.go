@@ -323,13 +323,4 @@ func decodeValue(b []byte, user string) (vig.Micros, error) {
 	return 0, fmt.Errorf("no value for %s in the answer", user)
 }
 
-func bound(s string) string {
-	if len(s) > 300 {
-		s = s[:300]
-		for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
-			s = s[:len(s)-1]
-		}
-		return s + "…"
-	}
-	return s
-}
+func bound(s string) string { return polymarket.Truncate(s, 300) }

@@ -197,16 +197,7 @@ func malformed(id, format string, args ...any) error {
 	return fmt.Errorf("gamma: market %q: %w: %s", bound(id), polymarket.ErrMalformed, fmt.Sprintf(format, args...))
 }
 
-func bound(s string) string {
-	if len(s) > 80 {
-		s = s[:80]
-		for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
-			s = s[:len(s)-1]
-		}
-		return s + "…"
-	}
-	return s
-}
+func bound(s string) string { return polymarket.Truncate(s, 80) }
 
 // market validates r and builds the Market.
 func (r *rawMarket) market() (Market, error) {

@@ -76,16 +76,7 @@ func quoteOr(s string) string {
 	return fmt.Sprintf("%q", bound(s))
 }
 
-func bound(s string) string {
-	if len(s) > 64 {
-		s = s[:64]
-		for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
-			s = s[:len(s)-1]
-		}
-		return s + "…"
-	}
-	return s
-}
+func bound(s string) string { return polymarket.Truncate(s, 64) }
 
 // Decode reads a geoblock answer {"blocked":bool,"ip":…,"country":…,
 // "region":…}. "blocked" is required and must be a boolean (true/false,
