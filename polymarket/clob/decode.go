@@ -10,6 +10,7 @@ import (
 
 	"github.com/vig-bot/vig"
 	"github.com/vig-bot/vig/polymarket"
+	"github.com/vig-bot/vig/polymarket/internal/jsonx"
 )
 
 // dec is a venue decimal that may arrive as a JSON string ("0.45") or a
@@ -31,46 +32,12 @@ func (d *dec) UnmarshalJSON(b []byte) error {
 		}
 		s = strings.TrimSpace(str)
 	}
-	m, err := parseDecimal(s)
+	m, err := jsonx.ParseDecimal(s) // exact, half-even beyond 6 decimals
 	if err != nil {
-		return err
+		return fmt.Errorf("bad decimal %q: %w", bound(s), err)
 	}
 	d.v, d.set = m, true
 	return nil
-}
-
-// parseDecimal parses a plain decimal (no exponent) into micro-units,
-// rounding half-even beyond 6 decimals (venue prices never have more, but
-// sizes sometimes carry float noise).
-func parseDecimal(s string) (vig.Micros, error) {
-	if m, err := vig.ParseMicros(s); err == nil {
-		return m, nil
-	}
-	neg := strings.HasPrefix(s, "-")
-	t := strings.TrimPrefix(s, "-")
-	whole, frac, ok := strings.Cut(t, ".")
-	if !ok || len(frac) <= 6 {
-		return 0, fmt.Errorf("bad decimal %q", bound(s))
-	}
-	keep, rest := frac[:6], frac[6:]
-	m, err := vig.ParseMicros(whole + "." + keep)
-	if err != nil {
-		return 0, fmt.Errorf("bad decimal %q", bound(s))
-	}
-	for _, c := range rest {
-		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("bad decimal %q", bound(s))
-		}
-	}
-	// half-even on the first dropped digit and the rest
-	first, tail := rest[0], strings.Trim(rest[1:], "0")
-	if first > '5' || first == '5' && (tail != "" || m%2 == 1) {
-		m++
-	}
-	if neg {
-		m = -m
-	}
-	return m, nil
 }
 
 func bound(s string) string { return polymarket.Truncate(s, 40) }
