@@ -568,50 +568,37 @@ const maxPages = 1000
 
 // OpenOrders returns every open order matching f (all pages).
 func (c *Client) OpenOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
-	var out []Order
-	cursor := "MA=="
-	for i := 0; i < maxPages; i++ {
-		q := f.query()
-		q.Set("next_cursor", cursor)
-		body, err := c.authed(ctx, http.MethodGet, "/data/orders", q, nil, true)
-		if err != nil {
-			return nil, err
-		}
-		orders, next, err := DecodeOrders(body)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, orders...)
-		if next == "" || next == EndCursor || next == cursor {
-			return out, nil
-		}
-		cursor = next
-	}
-	return nil, malformed("/data/orders", fmt.Errorf("more than %d pages", maxPages))
+	return collect(ctx, c, "/data/orders", f, DecodeOrders)
 }
 
 // Trades returns every trade matching f (all pages).
 func (c *Client) Trades(ctx context.Context, f OrderFilter) ([]Trade, error) {
-	var out []Trade
+	return collect(ctx, c, "/data/trades", f, DecodeTrades)
+}
+
+// collect follows the CLOB's cursor pagination ("MA==" first, "LTE=" last)
+// and returns every item.
+func collect[T any](ctx context.Context, c *Client, path string, f OrderFilter, decode func([]byte) ([]T, string, error)) ([]T, error) {
+	var out []T
 	cursor := "MA=="
 	for i := 0; i < maxPages; i++ {
 		q := f.query()
 		q.Set("next_cursor", cursor)
-		body, err := c.authed(ctx, http.MethodGet, "/data/trades", q, nil, true)
+		body, err := c.authed(ctx, http.MethodGet, path, q, nil, true)
 		if err != nil {
 			return nil, err
 		}
-		trades, next, err := DecodeTrades(body)
+		items, next, err := decode(body)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, trades...)
+		out = append(out, items...)
 		if next == "" || next == EndCursor || next == cursor {
 			return out, nil
 		}
 		cursor = next
 	}
-	return nil, malformed("/data/trades", fmt.Errorf("more than %d pages", maxPages))
+	return nil, malformed(path, fmt.Errorf("more than %d pages", maxPages))
 }
 
 // AssetType selects a balance: the collateral (pUSD) or one outcome token.
